@@ -1,0 +1,119 @@
+/**
+ * Typed errors carrying an HTTP status. Core code throws these; `toErrorResponse` /
+ * `toActionErrorResponse` are the single place they become responses, so a 5xx never leaks
+ * internal details to callers.
+ */
+import { actionErrorResponse, errorResponse, type ActionError, type ErrorResponse } from './responses'
+
+/** Base class: an error with an HTTP status code and a message that is safe to show for 4xx. */
+export class HttpError extends Error {
+  /** Set on a 5xx whose message is safe and useful to callers (e.g. "run npm run onboard"). */
+  expose = false
+
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    /** Internal detail for logs only; never sent to callers. */
+    readonly detail?: unknown,
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+/** 400: the request or event is malformed; the message names the problem, never the payload. */
+export class ValidationError extends HttpError {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(400, message)
+  }
+}
+
+/** 401: the caller is not authenticated. */
+export class AuthenticationError extends HttpError {
+  constructor(message = 'Unauthorized') {
+    super(401, message)
+  }
+}
+
+/** 403: authenticated but not allowed. */
+export class ForbiddenError extends HttpError {
+  constructor(message = 'Forbidden') {
+    super(403, message)
+  }
+}
+
+/** 404: the named thing does not exist. */
+export class NotFoundError extends HttpError {
+  constructor(message: string) {
+    super(404, message)
+  }
+}
+
+/** 409: conflicts with existing state. */
+export class ConflictError extends HttpError {
+  constructor(message: string) {
+    super(409, message)
+  }
+}
+
+/** 413: the payload is over a platform limit. */
+export class PayloadTooLargeError extends HttpError {
+  constructor(message: string) {
+    super(413, message)
+  }
+}
+
+/** 429: throttled; retry later. */
+export class TooManyRequestsError extends HttpError {
+  constructor(
+    message = 'Too many requests',
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(429, message)
+  }
+}
+
+/** 500: the action is misconfigured (missing inputs). The message is logged, not returned. */
+export class ConfigError extends HttpError {
+  constructor(
+    message: string,
+    readonly missing: string[] = [],
+  ) {
+    super(500, message)
+  }
+}
+
+/** 502/503: a dependency (I/O Events, state, an endpoint) failed; the caller may retry. */
+export class UpstreamError extends HttpError {
+  constructor(message: string, statusCode = 503, detail?: unknown) {
+    super(statusCode, message, detail)
+  }
+}
+
+/** Message shown to callers for any 5xx: details stay in the logs. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error'
+
+/** Status and caller-safe message for any thrown value. Unknown errors are 500. */
+export function describeError(err: unknown): { statusCode: number; message: string } {
+  if (err instanceof HttpError) {
+    const exposed = err.statusCode < 500 || err.expose === true
+    return { statusCode: err.statusCode, message: exposed ? err.message : INTERNAL_ERROR_MESSAGE }
+  }
+  return { statusCode: 500, message: INTERNAL_ERROR_MESSAGE }
+}
+
+/** Maps any thrown value to `{error:{statusCode, body:{error}}}` (web, ingestion and consumer actions). */
+export function toErrorResponse(err: unknown): ErrorResponse {
+  const { statusCode, message } = describeError(err)
+  return errorResponse(statusCode, message)
+}
+
+/** Maps any thrown value to `{statusCode, body:{success:false, error}}` (entity handlers). */
+export function toActionErrorResponse(err: unknown): ActionError {
+  const { statusCode, message } = describeError(err)
+  return actionErrorResponse(statusCode, message)
+}
+

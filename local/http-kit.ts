@@ -1,0 +1,88 @@
+/**
+ * Small HTTP helpers shared by every emulated service of the local stack: body reading with
+ * limits, JSON replies, and an error type that maps to a status. Services never let an error
+ * escape to Node's server (the process must never crash on input).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/** An error the stack turns into an HTTP reply with `status` and a JSON `{error}` body. */
+export class StackHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Reads the whole request body. When it exceeds `limit` bytes the body is still drained
+ * (as the real services do, so the client sees the status instead of a reset) and then a
+ * 413 StackHttpError is thrown.
+ */
+export async function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  let over = false
+  for await (const chunk of req) {
+    const b = chunk as Buffer
+    size += b.length
+    if (size > limit) over = true
+    if (!over) chunks.push(b)
+  }
+  if (over) throw new StackHttpError(413, `request body of ${size} bytes exceeds the limit of ${limit} bytes`)
+  return Buffer.concat(chunks)
+}
+
+/** Parses a JSON body; malformed JSON is a 400 that names the parse problem, not the body. */
+export function parseJson(body: Buffer): unknown {
+  if (body.length === 0) return undefined
+  try {
+    return JSON.parse(body.toString('utf8'))
+  } catch (err) {
+    throw new StackHttpError(400, `malformed JSON body: ${(err as Error).message}`)
+  }
+}
+
+/** Sends `value` as JSON. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const body = Buffer.from(JSON.stringify(value))
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length, ...headers })
+  res.end(body)
+}
+
+/** Sends an empty reply. */
+export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-length': 0, ...headers })
+  res.end()
+}
+
+/** Sends a StackHttpError (or 500 for anything else) as `{error: message}`. */
+export function sendError(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  if (err instanceof StackHttpError) {
+    sendJson(res, err.status, { error: err.message }, err.headers)
+    return
+  }
+  sendJson(res, 500, { error: 'internal error in the local stack' })
+}
+
+/** Decodes `Authorization: Basic base64(user:pass)`; undefined when absent or malformed. */
+export function basicCredentials(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization
+  if (!h || !/^basic /i.test(h)) return undefined
+  try {
+    return Buffer.from(h.slice(6).trim(), 'base64').toString('utf8')
+  } catch {
+    return undefined
+  }
+}

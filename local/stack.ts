@@ -1,0 +1,97 @@
+/**
+ * The local stack: one HTTP server on one port that emulates the Adobe services the app uses
+ * (OpenWhisk runtime, I/O Events, State). `startStack` is used by `npm start` and by every
+ * integration test (port 0 and a temp DATA_DIR).
+ */
+import http from 'node:http'
+import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { loadStackConfig, type StackConfig } from './stack-config'
+import { sendError, sendJson } from './http-kit'
+import type { LocalService, StackContext } from './service'
+import { createStateService, type StateService } from './state'
+import { createRuntimeService, type RuntimeService } from './runtime'
+import { createEventsService, type EventsService } from './events'
+
+/** A running stack. */
+export interface Stack {
+  config: StackConfig
+  baseUrl: string
+  port: number
+  state: StateService
+  runtime: RuntimeService
+  events: EventsService
+  /** Start-up lines for humans (URLs and hints). */
+  banner: string[]
+  close(): Promise<void>
+}
+
+/** Options for `startStack`. */
+export interface StartOptions {
+  config?: Partial<StackConfig>
+  env?: NodeJS.ProcessEnv
+  /** Suppress stack log lines (tests). */
+  quiet?: boolean
+}
+
+/** Starts every service on one port; resolves once `/health` would answer 200. */
+export async function startStack(options: StartOptions = {}): Promise<Stack> {
+  const config = loadStackConfig(options.env ?? process.env, options.config ?? {})
+  fs.mkdirSync(config.dataDir, { recursive: true })
+  const log = options.quiet ? () => undefined : (m: string) => console.log(`[local] ${m}`)
+  const services: LocalService[] = []
+  let ready = false
+
+  const server = http.createServer((req, res) => {
+    void route(req, res)
+  })
+  server.keepAliveTimeout = 65_000
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local')
+      if (url.pathname === '/health') {
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'starting', services: services.map((s) => s.name) })
+        return
+      }
+      for (const service of services) {
+        if (await service.handle(req, res, url)) return
+      }
+      sendJson(res, ready ? 404 : 503, { error: ready ? `no local service at ${url.pathname}` : 'starting' })
+    } catch (err) {
+      log(`unhandled error for ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`)
+      sendError(res, err)
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new Error(`port ${config.port} is already in use: stop the other process or set PORT in .env`))
+      } else reject(err)
+    })
+    server.listen(config.port, config.host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const baseUrl = `http://127.0.0.1:${port}`
+  const ctx: StackContext = { config: { ...config, port }, baseUrl, log }
+
+  const closeAll = async (): Promise<void> => {
+    for (const s of [...services].reverse()) await s.close().catch(() => undefined)
+    server.closeAllConnections?.()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+  try {
+    const state = await createStateService(ctx)
+    services.push(state)
+    const runtime = await createRuntimeService(ctx)
+    services.push(runtime)
+    const events = await createEventsService(ctx, { runtime })
+    services.push(events)
+    ready = true
+    const banner = services.flatMap((s) => s.banner?.() ?? [])
+    return { config: ctx.config, baseUrl, port, state, runtime, events, banner, close: closeAll }
+  } catch (err) {
+    await closeAll()
+    throw err
+  }
+}
