@@ -35,7 +35,7 @@ export interface StackConfig {
 
 /** Default local credentials: not secrets, they only guard a loopback-bound dev server. */
 export const LOCAL_DEFAULTS = {
-  namespace: 'local-namespace',
+  namespace: '1234567-eventhub-local',
   auth: '2e4dd3c4-9a2c-4c6c-9f0b-7a1de3b5a8c1:local-dev-key-9ab1c4f3d2e84b6aa0e9b7c51d3f2a86',
   imsToken: 'local-ims-token',
   imsOrgId: 'LOCALORG@AdobeOrg',
