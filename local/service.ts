@@ -9,6 +9,13 @@ export interface StackContext {
   config: StackConfig
   /** `http://127.0.0.1:PORT`, known once the server listens. */
   baseUrl: string
+  /**
+   * Environment for `$VAR` substitution in app.config.yaml (the aio CLI uses process env + .env).
+   * `npm start` passes process.env (with .env loaded); tests pass exactly what they need.
+   */
+  env: NodeJS.ProcessEnv
+  /** Path of the app.config.yaml to run (default `<projectRoot>/app.config.yaml`; tests use fixture apps). */
+  manifestPath: string
   /** Stack-level log line (stdout unless quiet). */
   log: (message: string) => void
 }

@@ -5,6 +5,7 @@
  */
 import http from 'node:http'
 import fs from 'node:fs'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { loadStackConfig, type StackConfig } from './stack-config'
 import { sendError, sendJson } from './http-kit'
@@ -30,6 +31,8 @@ export interface Stack {
 export interface StartOptions {
   config?: Partial<StackConfig>
   env?: NodeJS.ProcessEnv
+  /** app.config.yaml to run; default `<projectRoot>/app.config.yaml`. */
+  manifestPath?: string
   /** Suppress stack log lines (tests). */
   quiet?: boolean
 }
@@ -73,7 +76,13 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
   })
   const port = (server.address() as AddressInfo).port
   const baseUrl = `http://127.0.0.1:${port}`
-  const ctx: StackContext = { config: { ...config, port }, baseUrl, log }
+  const ctx: StackContext = {
+    config: { ...config, port },
+    baseUrl,
+    log,
+    env: options.env ?? process.env,
+    manifestPath: options.manifestPath ?? path.join(config.projectRoot, 'app.config.yaml'),
+  }
 
   const closeAll = async (): Promise<void> => {
     for (const s of [...services].reverse()) await s.close().catch(() => undefined)
