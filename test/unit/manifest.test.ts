@@ -1,0 +1,89 @@
+/**
+ * The App Builder manifest loads with the aio CLI's own loader and follows the project's rules:
+ * every action on nodejs:22 with `final: true`, every function file present, and every `$VAR`
+ * documented in .env.example.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(__dirname, '../..')
+
+interface ActionDecl {
+  function: string
+  web?: string | boolean
+  runtime?: string
+  inputs?: Record<string, unknown>
+  annotations?: Record<string, unknown>
+}
+
+async function loadManifest(): Promise<Record<string, { actions?: Record<string, ActionDecl> }>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { load } = require('@adobe/aio-cli-lib-app-config')
+  const cwd = process.cwd()
+  process.chdir(root)
+  try {
+    const config = await load({})
+    return config.all.application.manifest.full.packages
+  } finally {
+    process.chdir(cwd)
+  }
+}
+
+describe('app.config.yaml', () => {
+  let packages: Awaited<ReturnType<typeof loadManifest>>
+  beforeAll(async () => {
+    packages = await loadManifest()
+  })
+
+  const actions = () =>
+    Object.entries(packages).flatMap(([pkg, p]) =>
+      Object.entries(p.actions ?? {}).map(([name, a]) => ({ name: `${pkg}/${name}`, ...a })),
+    )
+
+  it('declares the app packages', () => {
+    expect(Object.keys(packages).sort()).toEqual(['admin', 'entities', 'event-hub', 'ingestion', 'publisher'])
+  })
+
+  it('runs every action on nodejs:22 with final inputs and an existing TypeScript function', () => {
+    const problems = actions().flatMap((a) => [
+      ...(a.runtime === 'nodejs:22' ? [] : [`${a.name}: runtime ${a.runtime}`]),
+      ...(a.annotations?.final === true ? [] : [`${a.name}: final is not true`]),
+      ...(fs.existsSync(a.function) && a.function.endsWith('.ts') ? [] : [`${a.name}: missing ${a.function}`]),
+    ])
+    expect(problems).toEqual([])
+  })
+
+  it('keeps non-web actions private and admin actions behind Adobe auth', () => {
+    const byName = Object.fromEntries(actions().map((a) => [a.name, a]))
+    expect(String(byName['ingestion/webhook'].web)).toBe('raw')
+    for (const name of ['event-hub/consumer', 'publisher/publish', 'publisher/sweeper']) {
+      expect([name, String(byName[name].web)]).toEqual([name, 'no'])
+    }
+    for (const a of actions().filter((x) => x.name.startsWith('admin/'))) {
+      expect([a.name, a.annotations?.['require-adobe-auth']]).toEqual([a.name, true])
+    }
+  })
+
+  it('documents every $VAR of the manifest and included files in .env.example', () => {
+    const files = [
+      path.join(root, 'app.config.yaml'),
+      ...fs
+        .readdirSync(path.join(root, 'actions'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('actions.config.yaml'))
+        .map((f) => path.join(root, 'actions', f)),
+    ]
+    const vars = new Set(
+      files.flatMap((f) =>
+        [...fs.readFileSync(f, 'utf8').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)]
+          .map((m) => m[1])
+          .filter((v) => v !== 'include'),
+      ),
+    )
+    const documented = new Set(
+      [...fs.readFileSync(path.join(root, '.env.example'), 'utf8').matchAll(/^#?\s*([A-Za-z_][A-Za-z0-9_]*)=/gm)].map(
+        (m) => m[1],
+      ),
+    )
+    expect([...vars].filter((v) => !documented.has(v)).sort()).toEqual([])
+  })
+})
