@@ -1,0 +1,81 @@
+/**
+ * Opens the real `@adobe/aio-lib-events` client, either against Adobe (OAuth server-to-server
+ * token from `@adobe/aio-lib-ims`) or against the local stack (its configured token, no Adobe account).
+ */
+import type { EventsManagement, OnboardingTarget } from './reconcile'
+import { readWorkspaceEnv } from './workspace-env'
+
+/** The consumer action every registration delivers to. */
+export const CONSUMER_ACTION = 'event-hub/consumer'
+
+/** A client plus the workspace it targets. */
+export interface OnboardingConnection {
+  client: EventsManagement
+  target: OnboardingTarget
+  /** Human description for the progress output. */
+  where: string
+}
+
+/** Settings to reach the local stack. */
+export interface LocalStackTarget {
+  baseUrl: string
+  imsToken: string
+  imsOrgId: string
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const eventsLib = () => require('@adobe/aio-lib-events') as { init: (...args: unknown[]) => Promise<EventsManagement> }
+
+/** Connects to the local stack's I/O Events emulation (ids match the local runtime's defaults). */
+export async function connectLocal(local: LocalStackTarget): Promise<OnboardingConnection> {
+  const client = await eventsLib().init(local.imsOrgId, 'local-api-key', local.imsToken, undefined, {
+    eventsBaseURL: local.baseUrl,
+    eventsIngressURL: `${local.baseUrl}/ingress`,
+  })
+  return {
+    client,
+    where: `local stack at ${local.baseUrl}`,
+    target: {
+      orgId: local.imsOrgId,
+      projectId: 'local-project',
+      workspaceId: 'local-workspace',
+      clientId: 'local-api-key',
+      runtimeAction: CONSUMER_ACTION,
+    },
+  }
+}
+
+/** Connects to Adobe I/O Events with the OAuth server-to-server credentials from `.env`. */
+export async function connectAdobe(env: NodeJS.ProcessEnv): Promise<OnboardingConnection> {
+  const ws = readWorkspaceEnv(env)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ims = require('@adobe/aio-lib-ims') as {
+    context: { set: (name: string, value: object, local?: boolean) => Promise<void> }
+    getToken: (name: string) => Promise<string>
+  }
+  await ims.context.set(
+    'commerce-event-hub-onboarding',
+    {
+      client_id: ws.clientId,
+      client_secrets: [ws.clientSecret],
+      technical_account_id: ws.technicalAccountId,
+      technical_account_email: ws.technicalAccountEmail,
+      ims_org_id: ws.orgId,
+      scopes: ws.scopes,
+    },
+    true,
+  )
+  const token = await ims.getToken('commerce-event-hub-onboarding')
+  const client = await eventsLib().init(ws.orgId, ws.clientId, token)
+  return {
+    client,
+    where: `Adobe workspace ${ws.projectId}/${ws.workspaceId}`,
+    target: {
+      orgId: ws.consumerId,
+      projectId: ws.projectId,
+      workspaceId: ws.workspaceId,
+      clientId: ws.clientId,
+      runtimeAction: CONSUMER_ACTION,
+    },
+  }
+}
