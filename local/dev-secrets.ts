@@ -1,0 +1,36 @@
+/**
+ * Secrets for the local quickstart. With no `.env`, `npm start` must still be secure by default
+ * (no open ingestion endpoint), so it generates an ingestion secret and a demo subscription secret
+ * once and keeps them in `DATA_DIR/dev-secrets.json`; `npm run send` reads the same file.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { generateSecret } from '../actions/lib/webhook-signature'
+
+/** Secrets generated for local development. */
+export interface DevSecrets {
+  INGESTION_SECRET: string
+  DEMO_WEBHOOK_SECRET: string
+}
+
+/** File name inside DATA_DIR. */
+export const DEV_SECRETS_FILE = 'dev-secrets.json'
+
+/** Reads the dev secrets of `dataDir`, creating them (mode 0600) on first use. */
+export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, DEV_SECRETS_FILE)
+  if (fs.existsSync(file)) {
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets>
+    if (saved.INGESTION_SECRET && saved.DEMO_WEBHOOK_SECRET) return saved as DevSecrets
+  }
+  const secrets: DevSecrets = { INGESTION_SECRET: generateSecret(), DEMO_WEBHOOK_SECRET: generateSecret() }
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  return secrets
+}
+
+/** Reads the dev secrets if `npm start` created them; undefined otherwise. */
+export function readDevSecrets(dataDir: string): DevSecrets | undefined {
+  const file = path.join(dataDir, DEV_SECRETS_FILE)
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DevSecrets) : undefined
+}
