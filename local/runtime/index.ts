@@ -1,48 +1,127 @@
 /**
- * Local OpenWhisk runtime. (Placeholder: to be implemented.)
+ * Local OpenWhisk runtime (Adobe I/O Runtime emulation) mounted at `/api/v1`: loads
+ * app.config.yaml like the aio CLI, builds the bundles `aio app build` would deploy, runs them in
+ * isolated warm worker "containers", and serves web actions, the REST API (invoke, activations)
+ * and the manifest's alarm triggers.
+ *
+ * Tunables read from the stack env (tests shorten them):
+ * - `LOCAL_BLOCKING_WAIT_MS` (default 60000): wait of blocking invokes / web actions before 202.
+ * - `LOCAL_CONTAINER_IDLE_MS` (default 600000): idle time before a warm container is reaped.
+ * - `LOCAL_CONCURRENT_LIMIT` (default 100): concurrent activations per namespace before 429.
  */
-import type { LocalService, StackContext } from '../service'
+import type { StackContext } from '../service'
+import { StackHttpError } from '../http-kit'
+import { openActivationStore } from './activation-store'
+import { startAlarms } from './alarms'
+import { buildActions } from './builder'
+import { ContainerPool } from './container-pool'
+import { localSubstitutionEnv } from './inputs'
+import { INVOKER_LIMITS, Invoker, newActivationId } from './invoker'
+import { loadManifest } from './manifest'
+import { Messages } from './messages'
+import { handleRestApi } from './rest-api'
+import type { ActivationRecord, InvokeRequest, RuntimeService } from './types'
+import { handleWebAction } from './web-actions'
 
-/** An OpenWhisk activation record, as the REST API returns it. */
-export interface ActivationRecord {
-  activationId: string
-  namespace: string
-  name: string
-  start: number
-  end: number
-  duration: number
-  logs: string[]
-  annotations: { key: string; value: unknown }[]
-  response: {
-    status: 'success' | 'application error' | 'action developer error' | 'whisk internal error'
-    success: boolean
-    result: Record<string, unknown>
+export type { ActivationRecord, InvokeRequest, RuntimeService } from './types'
+export { localSubstitutionEnv } from './inputs'
+
+const HOUR = 60 * 60 * 1000
+
+/** Creates the runtime service mounted at `/api/v1`. Fails start-up on an invalid manifest. */
+export async function createRuntimeService(ctx: StackContext): Promise<RuntimeService> {
+  const manifest = await loadManifest(ctx.manifestPath, localSubstitutionEnv(ctx))
+  if (manifest.missingEnv.length > 0) {
+    const names = manifest.missingEnv.map((n) => `$${n}`).join(', ')
+    ctx.log(
+      `runtime: ${manifest.missingEnv.length} variable(s) used by manifest inputs are unset and passed as '' (as aio app deploy does): ${names}`,
+    )
   }
-}
+  const bundles = await buildActions([...manifest.actions.values()], {
+    root: manifest.root,
+    projectRoot: ctx.config.projectRoot,
+    log: (m) => ctx.log(`runtime: ${m}`),
+  })
+  for (const b of bundles.values())
+    if (!b.ok) ctx.log(`runtime: action ${b.name} is not runnable: ${b.error}`)
 
-/** Request to invoke an action inside the stack (used by the events service to deliver). */
-export interface InvokeRequest {
-  /** Namespace to run in; defaults to the app's namespace. */
-  namespace?: string
-  /** `package/action` (or `action` for the default package). */
-  action: string
-  params: Record<string, unknown>
-}
+  const store = openActivationStore(ctx.config.dataDir)
+  store.purge()
+  const purgeTimer = setInterval(() => store.purge(), HOUR)
+  purgeTimer.unref()
+  const pool = new ContainerPool({ idleMs: positive(ctx.env.LOCAL_CONTAINER_IDLE_MS, 10 * 60_000) })
+  const invoker = new Invoker({
+    ctx,
+    pool,
+    store,
+    bundles,
+    maxConcurrent: positive(ctx.env.LOCAL_CONCURRENT_LIMIT, INVOKER_LIMITS.concurrentPerNamespace),
+  })
+  const blockingWaitMs = positive(ctx.env.LOCAL_BLOCKING_WAIT_MS, 60_000)
+  const namespace = ctx.config.namespace
 
-/** The runtime as other services see it. */
-export interface RuntimeService extends LocalService {
-  /** Runs the action to completion (no 60 s cut-off) and returns its activation record. */
-  invoke(request: InvokeRequest): Promise<ActivationRecord>
-}
+  const alarms = startAlarms({
+    triggers: manifest.triggers,
+    rules: manifest.rules,
+    actions: manifest.actions,
+    timeScale: ctx.config.timeScale,
+    log: (m) => ctx.log(`runtime: ${m}`),
+    fire(trigger, rule, action, payload) {
+      try {
+        // The trigger's own activation is not recorded; its id links the action's record (`cause`).
+        invoker.start(namespace, action, { ...action.params, ...payload }, newActivationId())
+      } catch (err) {
+        ctx.log(
+          `runtime: rule ${rule.name} (${trigger.name} → ${action.name}) not fired: ${(err as Error).message}`,
+        )
+      }
+    },
+  })
 
-/** Creates the runtime service mounted at `/api/v1`. */
-export async function createRuntimeService(_ctx: StackContext): Promise<RuntimeService> {
   return {
     name: 'runtime',
-    handle: async () => false,
-    invoke: async () => {
-      throw new Error('runtime not implemented yet')
+    async handle(req, res, url) {
+      if (url.pathname.startsWith('/api/v1/web/')) {
+        await handleWebAction(req, res, url, { ctx, actions: manifest.actions, invoker, blockingWaitMs })
+        return true
+      }
+      if (url.pathname === '/api/v1/namespaces' || url.pathname.startsWith('/api/v1/namespaces/')) {
+        await handleRestApi(req, res, url, { ctx, manifest, invoker, store, blockingWaitMs })
+        return true
+      }
+      return false
     },
-    close: async () => undefined,
+    async invoke(request: InvokeRequest): Promise<ActivationRecord> {
+      const ns = request.namespace ?? namespace
+      const action = ns === namespace ? manifest.actions.get(request.action) : undefined
+      if (!action) throw new StackHttpError(404, Messages.resourceDoesntExist(`${ns}/${request.action}`))
+      const params = { ...action.params, ...request.params }
+      const size = Buffer.byteLength(JSON.stringify(params))
+      if (size > INVOKER_LIMITS.payloadBytes) {
+        throw new StackHttpError(413, Messages.entityTooBig('Request', size, INVOKER_LIMITS.payloadBytes))
+      }
+      return invoker.start(ns, action, params).done
+    },
+    banner() {
+      const web = [...manifest.actions.values()].filter((a) => a.webExport)
+      return [
+        `runtime: ${manifest.actions.size} action(s) from ${manifest.manifestPath}; REST API ${ctx.baseUrl}/api/v1/namespaces/${namespace}`,
+        ...web.map(
+          (a) =>
+            `  web action ${a.name}: ${ctx.baseUrl}/api/v1/web/${namespace}/${a.packageName ?? 'default'}/${a.actionName}`,
+        ),
+      ]
+    },
+    async close() {
+      alarms.stop()
+      clearInterval(purgeTimer)
+      await pool.close()
+      store.close()
+    },
   }
+}
+
+function positive(raw: string | undefined, fallback: number): number {
+  const n = Number(raw)
+  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? n : fallback
 }

@@ -1,0 +1,119 @@
+/**
+ * HTTP plumbing shared by the OpenWhisk REST API and the web-action front door: OpenWhisk's error
+ * body (`{error, code}`), bounded body reading, and Basic-auth namespace resolution.
+ */
+import crypto from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { StackConfig } from '../stack-config'
+import { Messages } from './messages'
+
+/** An error answered as OpenWhisk does: `{error, code}` with the given status. */
+export class OwError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+}
+
+/** A transaction-id-like code for error bodies (OpenWhisk puts its transaction id there). */
+export function transactionId(): string {
+  return crypto.randomBytes(16).toString('hex')
+}
+
+/** Sends `{error, code}`. */
+export function sendOwError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const body = Buffer.from(JSON.stringify({ error: message, code: transactionId() }))
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': body.length })
+  res.end(body)
+}
+
+/** Sends a JSON value. */
+export function sendOwJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const body = Buffer.from(JSON.stringify(value))
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': body.length })
+  res.end(body)
+}
+
+/**
+ * Reads the body up to `limit` bytes. Past the limit the rest is drained (so the client reads the
+ * status instead of a reset) and a 413 with OpenWhisk's message is thrown.
+ */
+export async function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size <= limit) chunks.push(chunk as Buffer)
+  }
+  if (size > limit)
+    throw new OwError(
+      413,
+      Messages.entityTooBig('Request', Number.isFinite(declared) ? declared : size, limit),
+    )
+  return Buffer.concat(chunks)
+}
+
+/** Constant-time string equality (hashing first makes the lengths equal). */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest()
+  const hb = crypto.createHash('sha256').update(b).digest()
+  return crypto.timingSafeEqual(ha, hb)
+}
+
+/**
+ * The namespace whose `uuid:key` the request's Basic credentials carry; throws 401 when absent or
+ * unknown.
+ */
+export function authenticate(req: IncomingMessage, config: StackConfig): string {
+  const h = req.headers.authorization
+  let creds: string | undefined
+  if (h && /^basic /i.test(h)) {
+    try {
+      creds = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8')
+    } catch {
+      creds = undefined
+    }
+  }
+  if (creds) {
+    let found: string | undefined
+    // Check every namespace (no early exit) so timing does not reveal which one matched.
+    for (const [ns, auth] of config.namespaces) if (safeEqual(creds, auth) && !found) found = ns
+    if (found) return found
+  }
+  throw new OwError(401, Messages.authenticationInvalid)
+}
+
+/** Resolves with `p`'s value, or undefined once `ms` pass first (the platform's blocking wait). */
+export function waitFor<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => resolve(undefined), ms)
+    p.then(
+      (v) => {
+        clearTimeout(t)
+        resolve(v)
+      },
+      (e) => {
+        clearTimeout(t)
+        reject(e)
+      },
+    )
+  })
+}
