@@ -6,4 +6,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
 }

@@ -24,11 +24,11 @@ export interface LocalStackTarget {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const eventsLib = () => require('@adobe/aio-lib-events') as { init: (...args: unknown[]) => Promise<EventsManagement> }
+const eventsLib = () => require('@adobe/aio-lib-events') as { init: (orgId: string, apiKey: string, token: string, httpOptions?: object) => Promise<EventsManagement> }
 
 /** Connects to the local stack's I/O Events emulation (ids match the local runtime's defaults). */
 export async function connectLocal(local: LocalStackTarget): Promise<OnboardingConnection> {
-  const client = await eventsLib().init(local.imsOrgId, 'local-api-key', local.imsToken, undefined, {
+  const client = await eventsLib().init(local.imsOrgId, 'local-api-key', local.imsToken, {
     eventsBaseURL: local.baseUrl,
     eventsIngressURL: `${local.baseUrl}/ingress`,
   })

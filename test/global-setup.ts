@@ -4,6 +4,7 @@
  * the build cache. A failing build is reported, not fatal: the bundle tests name it.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { buildApp } from '../local/runtime/build-app'
 
@@ -20,6 +21,8 @@ function findManifests(dir: string, out: string[] = []): string[] {
 
 export default async function globalSetup(): Promise<void> {
   const root = path.resolve(__dirname, '..')
+  // Every temp DATA_DIR of this run goes under one folder that global-teardown removes.
+  process.env.CEH_TEST_TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'ceh-run-'))
   const manifests = [
     path.join(root, 'app.config.yaml'),
     ...findManifests(path.join(root, 'test', 'fixtures', 'apps')),

@@ -13,7 +13,8 @@ export interface TestStack extends Stack {
 
 /** Creates an empty temp directory for a stack's DATA_DIR. */
 export function tempDataDir(prefix = 'ceh-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  // Under the run's temp root (set by global-setup, removed by global-teardown) when there is one.
+  return fs.mkdtempSync(path.join(process.env.CEH_TEST_TMP ?? os.tmpdir(), prefix))
 }
 
 /** Starts a stack on a free port. Pass `config.dataDir` to reuse a folder (restart tests). */

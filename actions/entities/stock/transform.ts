@@ -1,0 +1,55 @@
+/**
+ * `stock` events → canonical form. The SKU is the entity id. A back-office batch names several
+ * SKUs: its entity id is the distinct SKUs joined with commas (in event order) and the per-source
+ * quantities are in `items`.
+ */
+import { compact, toFlag, toId, toNumber, type EntityTransforms } from '../../lib/entity-definition'
+
+interface StockItem {
+  sku: string
+  source?: string
+  quantity: number
+  outOfStock?: boolean
+}
+
+interface CommerceStockItem {
+  value: {
+    item_id?: string | number
+    product_id?: string | number
+    sku: string
+    qty?: string | number
+    is_in_stock?: string | number
+    source_code?: string
+  }
+}
+
+/** Event code → transform. */
+export const transforms: EntityTransforms = {
+  'be-observer.catalog_stock_update': (items: StockItem[]) => ({
+    entityId: [...new Set(items.map((i) => i.sku))].join(','),
+    fields: {
+      operation: 'update',
+      items: items.map((i) =>
+        compact({
+          sku: i.sku,
+          source: i.source,
+          quantity: i.quantity,
+          inStock: i.outOfStock === undefined ? undefined : !i.outOfStock,
+        }),
+      ),
+    },
+  }),
+  'com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after': ({
+    value: v,
+  }: CommerceStockItem) => ({
+    entityId: v.sku,
+    fields: compact({
+      operation: 'save',
+      sku: v.sku,
+      productId: toId(v.product_id),
+      source: v.source_code,
+      quantity: toNumber(v.qty),
+      inStock: toFlag(v.is_in_stock),
+    }),
+  }),
+}

@@ -1,0 +1,210 @@
+/**
+ * The one pipeline every entity handler (`entities/<entity>`) runs, written once:
+ * validate (the entity's joi schema of the event data, shared with ingestion) → transform (the
+ * entity's transform into a CanonicalEvent) → propagate (the Propagator: the publisher action) →
+ * response (the starter kit's actionSuccessResponse / actionErrorResponse shapes).
+ *
+ * Status semantics (they travel back through the consumer to I/O Events and Debug Tracing):
+ * 400 for a malformed event (never retried), the publisher's own code when it rejects or fails,
+ * 5xx when propagation fails transiently (I/O Events retries; the publisher dedupes by event id).
+ */
+import Joi from 'joi'
+import { eventRegistry, type EventRegistry } from './event-registry'
+import { compact, validateWith, type EntityChange, type EntityDefinition } from './entity-definition'
+import type { CanonicalEvent } from './canonical-event'
+import type { Propagator } from './propagator'
+import { createPublisherPropagator, DEFAULT_PUBLISHER_ACTION } from './propagator'
+import { createRuntimeInvoker } from './action-invoker'
+import { actionSuccessResponse, actionErrorResponse, type ActionError, type ActionSuccess } from './responses'
+import { HttpError, ValidationError, toActionErrorResponse } from './errors'
+import { createLogger, type Logger } from './logger'
+import { loadConfig, parsers } from './config'
+import { systemClock, type Clock } from './clock'
+
+/** The params an entity handler is invoked with (by the consumer). */
+export interface EntityEvent {
+  /** Event code. */
+  type: string
+  /** I/O Events event id; also the correlation id. */
+  id: string
+  /** The CloudEvent `data`. */
+  data: unknown
+  /** Correlation id for logs (the consumer passes the event id). */
+  correlationId?: string
+  /** ISO time the consumer received the event. */
+  receivedAt?: string
+}
+
+/** What the pipeline needs from the outside world. */
+export interface PipelineDeps {
+  propagator: Propagator
+  clock: Pick<Clock, 'now'>
+  logger: Logger
+}
+
+/** An entity's pipeline: `handle` never throws, it always answers with a starter-kit response. */
+export interface EntityPipeline {
+  readonly entity: string
+  handle(params: Record<string, unknown>, deps: PipelineDeps): Promise<ActionSuccess | ActionError>
+}
+
+/** Most schema issues listed in one error message (the rest are counted). */
+const MAX_ISSUES = 10
+
+const envelopeSchema = Joi.object({
+  type: Joi.string().min(1).max(255).required(),
+  id: Joi.string().min(1).max(255).required(),
+  data: Joi.any(),
+  correlationId: Joi.string().max(255),
+  receivedAt: Joi.string().isoDate(),
+}).unknown(true) // action inputs (LOG_LEVEL, …) arrive in the same params
+
+/** Reads the event out of the handler's params; 400 naming every problem. */
+export function parseEntityEvent(params: Record<string, unknown>): EntityEvent {
+  const { error, value } = envelopeSchema.validate(params, {
+    abortEarly: false,
+    errors: { wrap: { label: false } },
+  })
+  if (error) {
+    const issues = error.details.map((d) => d.message)
+    throw new ValidationError(`invalid event: ${issues.join('; ')}`, issues)
+  }
+  return {
+    type: value.type,
+    id: value.id,
+    data: value.data,
+    correlationId: value.correlationId,
+    receivedAt: value.receivedAt,
+  }
+}
+
+function validationMessage(type: string, issues: string[]): string {
+  const shown = issues.slice(0, MAX_ISSUES).join('; ')
+  const more = issues.length > MAX_ISSUES ? ` (and ${issues.length - MAX_ISSUES} more)` : ''
+  return `invalid data for ${type}: ${shown}${more}`
+}
+
+/**
+ * Checks a definition against the registry (every code events.json lists for the entity has a
+ * schema and a transform, and nothing else) and returns its pipeline.
+ * @throws Error naming every mismatch: a handler that could not handle one of its codes must not deploy.
+ */
+export function createEntityPipeline(
+  definition: EntityDefinition,
+  registry: EventRegistry = eventRegistry,
+): EntityPipeline {
+  const { entity, schemas, transforms } = definition
+  const expected = registry.byEntity(entity).map((d) => d.code)
+  const problems = [
+    ...(expected.length ? [] : [`entity ${entity} is not in events.json`]),
+    ...expected.filter((c) => !schemas[c]).map((c) => `${c} has no schema`),
+    ...expected.filter((c) => !transforms[c]).map((c) => `${c} has no transform`),
+    ...[...Object.keys(schemas), ...Object.keys(transforms)]
+      .filter((c) => !expected.includes(c))
+      .map((c) => `${c} is not a ${entity} event in events.json`),
+  ]
+  if (problems.length) throw new Error(`entities/${entity}: ${[...new Set(problems)].join('; ')}`)
+
+  async function run(
+    params: Record<string, unknown>,
+    deps: PipelineDeps,
+  ): Promise<ActionSuccess | ActionError> {
+    const event = parseEntityEvent(params)
+    const schema = schemas[event.type]
+    if (!schema) throw new ValidationError(`event type ${event.type} is not handled by entities/${entity}`)
+
+    const checked = validateWith(schema, event.data)
+    if (!checked.ok) throw new ValidationError(validationMessage(event.type, checked.issues), checked.issues)
+
+    const change: EntityChange = transforms[event.type](checked.value as never)
+    const canonical: CanonicalEvent = {
+      id: event.id,
+      type: event.type,
+      entity,
+      entityId: String(change.entityId),
+      entityType: change.entityType ?? entity,
+      fields: compact(change.fields),
+      receivedAt: event.receivedAt ?? new Date(deps.clock.now()).toISOString(),
+    }
+
+    const outcome = await deps.propagator.propagate(canonical)
+    const logMeta = {
+      type: event.type,
+      entityId: canonical.entityId,
+      statusCode: outcome.statusCode,
+      detail: outcome.detail,
+    }
+    if (outcome.statusCode >= 200 && outcome.statusCode < 300) {
+      deps.logger.info('event propagated', logMeta)
+      return actionSuccessResponse(
+        `${event.type} for ${canonical.entityType} ${canonical.entityId}: ${outcome.message}`,
+      )
+    }
+    const transient = outcome.statusCode === 429 || outcome.statusCode >= 500
+    if (transient) deps.logger.error('propagation failed; I/O Events will retry', logMeta)
+    else deps.logger.warn('propagation rejected', logMeta)
+    // 1xx/3xx from a publisher make no sense here: treat them as a broken dependency (retryable).
+    const statusCode = outcome.statusCode >= 400 ? outcome.statusCode : 502
+    return actionErrorResponse(statusCode, `propagation failed: ${outcome.message}`)
+  }
+
+  return {
+    entity,
+    async handle(params, deps) {
+      try {
+        return await run(params, deps)
+      } catch (err) {
+        const status = err instanceof HttpError ? err.statusCode : 500
+        if (status >= 500)
+          deps.logger.error('entity handler failed', { error: (err as Error)?.stack ?? String(err) })
+        else deps.logger.warn('event rejected', { statusCode: status, error: (err as Error).message })
+        return toActionErrorResponse(err)
+      }
+    },
+  }
+}
+
+/** Inputs of every entity handler action (actions/entities/actions.config.yaml). */
+export interface EntityHandlerConfig {
+  logLevel: string
+  publisherAction: string
+}
+
+const configSpec = {
+  logLevel: {
+    key: 'LOG_LEVEL',
+    default: 'info',
+    parse: parsers.oneOf('error', 'warn', 'info', 'verbose', 'debug', 'silly'),
+  },
+  publisherAction: { key: 'PUBLISHER_ACTION', default: DEFAULT_PUBLISHER_ACTION, parse: parsers.string },
+}
+
+/**
+ * The `main` of an entity handler action: the thin platform adapter around the pipeline
+ * (config from params, logger with the correlation id, the publisher propagator over openwhisk).
+ * The pipeline and its registry checks are built once, at module load.
+ */
+export function createEntityHandler(
+  definition: EntityDefinition,
+): (params: Record<string, unknown>) => Promise<ActionSuccess | ActionError> {
+  const pipeline = createEntityPipeline(definition)
+  const name = `entities/${definition.entity}`
+  return async function main(params) {
+    const correlationId =
+      typeof params.correlationId === 'string'
+        ? params.correlationId
+        : typeof params.id === 'string'
+          ? params.id
+          : undefined
+    let logger = createLogger(name, 'info', { correlationId })
+    try {
+      const config = loadConfig<EntityHandlerConfig>(params, configSpec)
+      logger = createLogger(name, config.logLevel, { correlationId })
+      const propagator = createPublisherPropagator(createRuntimeInvoker(), config.publisherAction)
+      return await pipeline.handle(params, { propagator, clock: systemClock, logger })
+    } catch (err) {
+      logger.error('entity handler setup failed', { error: (err as Error)?.message ?? String(err) })
+      return toActionErrorResponse(err)
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The consumer's core: routes one I/O Events CloudEvent to its entity handler and turns the
+ * handler's status into the consumer's response, which is what I/O Events acts on and what
+ * Debug Tracing shows:
+ * - handler 2xx → `{statusCode: 200, body: {type, response}}`;
+ * - handler 4xx (not 429) → `{error: {statusCode: same, body: {error}}}`: permanent, not retried;
+ * - handler 429/5xx, invoke failure or timeout → `{error: {statusCode: 429|5xx, ...}}`: retried;
+ * - a code nobody handles → 200 "ignored: no handler for <type>" (never an error: that would
+ *   cause retries and mark the registration unstable);
+ * - an echo caught by the loop breaker → 200 "skipped: …".
+ * Knows nothing about the platform: routes, invoker, loop breaker, clock and logger are injected.
+ */
+import Joi from 'joi'
+import type { RouteTable } from './route-table'
+import type { ActionInvoker } from './action-invoker'
+import type { LoopBreaker } from './loop-breaker'
+import type { Clock } from './clock'
+import type { Logger } from './logger'
+import { errorResponse, successResponse, type ErrorResponse, type SuccessResponse } from './responses'
+
+/** What the consumer reports as `response` on success: the handler's body, or its own note. */
+export type RoutedResponse = { success: boolean; message?: string; [key: string]: unknown }
+
+/** The consumer's result. */
+export type RouterResult = SuccessResponse<RoutedResponse> | ErrorResponse
+
+/** Everything the router needs. */
+export interface RouterDeps {
+  routes: RouteTable
+  invoker: ActionInvoker
+  /** Absent when no event code is configured for loop breaking. */
+  loopBreaker?: LoopBreaker
+  clock: Pick<Clock, 'now'>
+  logger: Logger
+}
+
+const envelopeSchema = Joi.object({
+  type: Joi.string().min(1).max(255).required(),
+  id: Joi.string().min(1).max(255).required(),
+  data: Joi.any(),
+  source: Joi.string().max(1024),
+  __adobe_headers: Joi.object().unknown(true),
+}).unknown(true) // other CloudEvent attributes and the action's inputs
+
+const isDict = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/** The handler's `body.error` (or a generic message naming the status). */
+function handlerError(body: unknown, statusCode: number): string {
+  return isDict(body) && typeof body.error === 'string'
+    ? body.error
+    : `handler failed with status ${statusCode}`
+}
+
+/** I/O Events' retry counter (absent on the first attempt). */
+function retryCount(headers: unknown): number {
+  const raw = isDict(headers) ? headers['x-adobe-retry-count'] : undefined
+  const n = Number(raw ?? 0)
+  return Number.isFinite(n) ? n : 0
+}
+
+/** Routes one delivered CloudEvent (the consumer action's params). Never throws. */
+export async function routeEvent(params: Record<string, unknown>, deps: RouterDeps): Promise<RouterResult> {
+  const { logger } = deps
+  const { error, value } = envelopeSchema.validate(params, {
+    abortEarly: false,
+    errors: { wrap: { label: false } },
+  })
+  if (error) {
+    const issues = error.details.map((d) => d.message).join('; ')
+    logger.warn('malformed event rejected', { issues })
+    return errorResponse(400, `invalid event: ${issues}`)
+  }
+  const { type, id, data } = value as { type: string; id: string; data: unknown }
+  const attempt = retryCount(value.__adobe_headers) + 1
+
+  const route = deps.routes.get(type)
+  if (!route) {
+    const message = `ignored: no handler for ${type}`
+    logger.warn(message, { type, attempt })
+    return successResponse(type, { success: true, message })
+  }
+
+  if (deps.loopBreaker) {
+    try {
+      const verdict = await deps.loopBreaker.check({ type, id, data })
+      if (verdict.action === 'skip') {
+        const message = `skipped: echo of the identical change of event ${verdict.firstEventId} (loop breaker)`
+        logger.info(message, { type, key: verdict.key, attempt })
+        return successResponse(type, { success: true, message })
+      }
+      if (verdict.reason !== 'not-configured')
+        logger.debug('loop breaker passed', { type, reason: verdict.reason })
+    } catch (err) {
+      // Fail open: a State outage must not stop every event; the worst case is one more echo.
+      logger.error('loop breaker unavailable; routing anyway', {
+        type,
+        error: (err as Error)?.message ?? String(err),
+      })
+    }
+  }
+
+  const started = deps.clock.now()
+  const receivedAt = new Date(started).toISOString()
+  const outcome = await deps.invoker.invoke(route.action, { type, id, data, correlationId: id, receivedAt })
+  const meta = {
+    type,
+    handler: route.action,
+    statusCode: outcome.statusCode,
+    activationId: outcome.activationId,
+    durationMs: deps.clock.now() - started,
+    attempt,
+  }
+
+  if (outcome.statusCode >= 200 && outcome.statusCode < 300) {
+    logger.info('event handled', meta)
+    const response = isDict(outcome.body)
+      ? (outcome.body as RoutedResponse)
+      : { success: true, result: outcome.body }
+    return successResponse(type, response)
+  }
+  if (outcome.statusCode >= 400 && outcome.statusCode < 500 && outcome.statusCode !== 429) {
+    logger.warn('handler rejected the event; I/O Events will not retry', meta)
+    return errorResponse(outcome.statusCode, handlerError(outcome.body, outcome.statusCode))
+  }
+  // 429, 5xx, and anything nonsensical (1xx/3xx) are transient: I/O Events retries them.
+  const statusCode = outcome.statusCode === 429 || outcome.statusCode >= 500 ? outcome.statusCode : 502
+  logger.error('handler failed; I/O Events will retry', { ...meta, failure: outcome.failure })
+  return errorResponse(statusCode, handlerError(outcome.body, statusCode))
+}
