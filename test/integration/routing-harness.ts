@@ -9,6 +9,7 @@ import openwhisk from 'openwhisk'
 import { startTestStack, type TestStack } from '../helpers/stack'
 import { loadOnboardingConfig } from '../../onboarding/config-loader'
 import { reconcile } from '../../onboarding/reconcile'
+import { connectLocal } from '../../onboarding/events-client'
 import { CONSUMER_ACTION } from '../../onboarding/events-client'
 import { eventRegistry, type ProviderKey } from '../../actions/lib/event-registry'
 import type { AttemptEvent, DeliveryTrace } from '../../local/events'
@@ -53,19 +54,13 @@ export async function startRoutingStack(
     config: { timeScale: 120, ...config },
   })
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { init } = require('@adobe/aio-lib-events')
-    const events = await init(stack.config.imsOrgId, API_KEY, stack.config.imsToken, {
-      eventsBaseURL: stack.baseUrl,
-      eventsIngressURL: `${stack.baseUrl}/ingress`,
+    const conn = await connectLocal({
+      baseUrl: stack.baseUrl,
+      imsToken: stack.config.imsToken,
+      imsOrgId: stack.config.imsOrgId,
     })
-    const result = await reconcile(events, loadOnboardingConfig(), {
-      orgId: stack.config.imsOrgId,
-      projectId: WS.project,
-      workspaceId: WS.workspace,
-      clientId: API_KEY,
-      runtimeAction: CONSUMER_ACTION,
-    })
+    const events = conn.client as any
+    const result = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
     const ow = openwhisk({
       apihost: stack.baseUrl,
       api_key: stack.config.auth,
