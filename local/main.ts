@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
 
-  const conn = await connectLocal({ baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId })
+  const conn = await connectLocal({ baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId }, env)
   const onboarding = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
   const s = summarise(onboarding.steps)
 

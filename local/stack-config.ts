@@ -78,3 +78,27 @@ export function loadStackConfig(
     projectRoot,
   }
 }
+
+/** The I/O Events workspace the local stack's actions, manifest registrations and onboarding share. */
+export interface LocalWorkspace {
+  /** Consumer org id used in management API paths (IO_CONSUMER_ID). */
+  consumerOrgId: string
+  projectId: string
+  workspaceId: string
+  /** Client id (x-api-key) of the workspace credential. */
+  apiKey: string
+}
+
+/**
+ * One definition of the local workspace ids, so providers onboarded locally are found by the
+ * ingestion action and manifest registrations land in the same workspace. Values from `.env`
+ * (IO_CONSUMER_ID, IO_PROJECT_ID, IO_WORKSPACE_ID, OAUTH_CLIENT_ID) win when set.
+ */
+export function localWorkspace(env: NodeJS.ProcessEnv): LocalWorkspace {
+  return {
+    consumerOrgId: env.IO_CONSUMER_ID || 'local-consumer',
+    projectId: env.IO_PROJECT_ID || 'local-project',
+    workspaceId: env.IO_WORKSPACE_ID || 'local-workspace',
+    apiKey: env.OAUTH_CLIENT_ID || 'local-api-key',
+  }
+}

@@ -4,6 +4,7 @@
  */
 import type { EventsManagement, OnboardingTarget } from './reconcile'
 import { readWorkspaceEnv } from './workspace-env'
+import { localWorkspace } from '../local/stack-config'
 
 /** The consumer action every registration delivers to. */
 export const CONSUMER_ACTION = 'event-hub/consumer'
@@ -26,9 +27,10 @@ export interface LocalStackTarget {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const eventsLib = () => require('@adobe/aio-lib-events') as { init: (orgId: string, apiKey: string, token: string, httpOptions?: object) => Promise<EventsManagement> }
 
-/** Connects to the local stack's I/O Events emulation (ids match the local runtime's defaults). */
-export async function connectLocal(local: LocalStackTarget): Promise<OnboardingConnection> {
-  const client = await eventsLib().init(local.imsOrgId, 'local-api-key', local.imsToken, {
+/** Connects to the local stack's I/O Events emulation, in the workspace the local runtime's actions use. */
+export async function connectLocal(local: LocalStackTarget, env: NodeJS.ProcessEnv = {}): Promise<OnboardingConnection> {
+  const ws = localWorkspace(env)
+  const client = await eventsLib().init(local.imsOrgId, ws.apiKey, local.imsToken, {
     eventsBaseURL: local.baseUrl,
     eventsIngressURL: `${local.baseUrl}/ingress`,
   })
@@ -36,10 +38,10 @@ export async function connectLocal(local: LocalStackTarget): Promise<OnboardingC
     client,
     where: `local stack at ${local.baseUrl}`,
     target: {
-      orgId: local.imsOrgId,
-      projectId: 'local-project',
-      workspaceId: 'local-workspace',
-      clientId: 'local-api-key',
+      orgId: ws.consumerOrgId,
+      projectId: ws.projectId,
+      workspaceId: ws.workspaceId,
+      clientId: ws.apiKey,
       runtimeAction: CONSUMER_ACTION,
     },
   }

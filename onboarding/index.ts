@@ -73,7 +73,7 @@ export async function runOnboard(argv: string[], env: NodeJS.ProcessEnv, out = c
           baseUrl: args.url ?? `http://127.0.0.1:${env.PORT ?? 9080}`,
           imsToken: env.LOCAL_IMS_TOKEN ?? LOCAL_DEFAULTS.imsToken,
           imsOrgId: env.LOCAL_IMS_ORG_ID ?? LOCAL_DEFAULTS.imsOrgId,
-        })
+        }, env)
       : await connectAdobe(env)
     out(`Onboarding ${conn.where}${args.dryRun ? ' (dry run)' : ''}`)
     if (args.prune && !args.dryRun && !args.yes) {

@@ -37,7 +37,7 @@ export function signOne(secret: string, id: string, timestampSeconds: number, bo
 }
 
 /** The three Standard Webhooks headers. */
-export interface SignatureHeaders {
+export type SignatureHeaders = {
   'webhook-id': string
   'webhook-timestamp': string
   'webhook-signature': string

@@ -4,6 +4,7 @@
  * the env value or '' when unset; the type placeholders `string` / `integer` / `number` become
  * '' / 0 / 0; an object input with a `value` or `default` key collapses to that value.
  */
+import { localWorkspace } from '../stack-config'
 import type { StackContext } from '../service'
 
 /** Matches `$NAME`, `${NAME}` and `${ NAME }` exactly as aio-lib-runtime does. */
@@ -19,11 +20,12 @@ const TYPE_DEFAULTS: Record<string, unknown> = { string: '', integer: 0, number:
  * Exported so other local services (e.g. events registrations) substitute identically.
  */
 export function localSubstitutionEnv(ctx: StackContext): NodeJS.ProcessEnv {
+  const ws = localWorkspace(ctx.env)
   const defaults: NodeJS.ProcessEnv = {
     OAUTH_ORG_ID: ctx.config.imsOrgId,
-    IO_CONSUMER_ID: 'local-consumer',
-    IO_PROJECT_ID: 'local-project',
-    IO_WORKSPACE_ID: 'local-workspace',
+    IO_CONSUMER_ID: ws.consumerOrgId,
+    IO_PROJECT_ID: ws.projectId,
+    IO_WORKSPACE_ID: ws.workspaceId,
   }
   const env: NodeJS.ProcessEnv = { ...ctx.env }
   for (const [k, v] of Object.entries(defaults)) if (env[k] === undefined || env[k] === '') env[k] = v

@@ -1,0 +1,174 @@
+/**
+ * The ingestion core: validated back-office events → deduplicated → published to the
+ * `backoffice` I/O Events provider. Platform-agnostic: everything it touches is injected.
+ *
+ * Per event: already published within 24 h (an `idem.` key) → "Duplicate ignored"; otherwise
+ * publish the CloudEvent, then remember the uid. The key is written only after ingress accepted
+ * the event, so a failed publish is retried by the caller and never half-done. In a batch every
+ * item is independent: valid items are published even when others are invalid, and the outcome
+ * of each is reported.
+ */
+import type { Clock } from '../../lib/clock'
+import { HttpError, UpstreamError, ValidationError } from '../../lib/errors'
+import type { IdempotencyStore } from '../../lib/idempotency-store'
+import type { EventsPublisher, PublishOutcome } from '../../lib/io-events-publisher'
+import type { Logger } from '../../lib/logger'
+import type { ProviderResolver } from '../../lib/provider-resolver'
+import { buildCloudEvent, eventIdFor } from './cloud-event'
+import { validateRequest, type ValidationDeps, type ValidEvent } from './validate'
+
+/** Everything the core needs. */
+export interface IngestDeps extends ValidationDeps {
+  idempotency: IdempotencyStore
+  publisher: Pick<EventsPublisher, 'publish'>
+  providers: ProviderResolver
+  clock: Pick<Clock, 'now'>
+  logger: Logger
+  /** Parallel publishes within a batch (default 25: 100 items × 8–10 s worst case stays under 60 s). */
+  concurrency?: number
+}
+
+/** A handled event: published, published without a consumer, or recognised as a duplicate. */
+export interface HandledOutcome {
+  index: number
+  uid: string
+  type: string
+  eventId: string
+  status: PublishOutcome | 'duplicate'
+}
+
+/** An event that was not published; `error.statusCode` says whether retrying can help. */
+export interface FailedOutcome {
+  index: number
+  uid?: string
+  type?: string
+  status: 'failed'
+  error: HttpError
+}
+
+/** Outcome of one event of the request. */
+export type ItemOutcome = HandledOutcome | FailedOutcome
+
+/** Outcome of a request, one entry per event in request order. */
+export interface IngestResult {
+  batch: boolean
+  outcomes: ItemOutcome[]
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/** Any thrown value as an HttpError (unknown failures of a dependency are retryable 503s). */
+function asHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err
+  const e = new UpstreamError('Publishing to Adobe I/O Events failed; retry later', 503, String(err))
+  e.expose = true
+  return e
+}
+
+/**
+ * Ingests one request body (already parsed JSON, already authenticated).
+ * @throws ValidationError when the envelope is invalid, or a single event is invalid
+ * @throws HttpError (exposed 500) when the backoffice provider does not exist
+ */
+export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResult> {
+  const parsed = validateRequest(doc, deps)
+  const envelope = parsed.invalid.find((i) => i.index < 0)
+  if (envelope) throw new ValidationError(`Invalid request: ${envelope.issues.join('; ')}`, envelope.issues)
+  if (!parsed.batch && parsed.invalid.length) {
+    const issues = parsed.invalid[0].issues
+    throw new ValidationError(`Invalid event: ${issues.join('; ')}`, issues)
+  }
+
+  const outcomes = new Map<number, ItemOutcome>()
+  for (const bad of parsed.invalid) {
+    outcomes.set(bad.index, {
+      index: bad.index,
+      uid: bad.uid,
+      type: bad.type,
+      status: 'failed',
+      error: new ValidationError(bad.issues.join('; '), bad.issues),
+    })
+  }
+
+  // The same uid twice in one request is one event: only its first occurrence is processed.
+  const firstByUid = new Map<string, ValidEvent>()
+  const repeats: ValidEvent[] = []
+  for (const ev of parsed.valid) {
+    if (firstByUid.has(ev.uid)) repeats.push(ev)
+    else firstByUid.set(ev.uid, ev)
+  }
+
+  const concurrency = deps.concurrency ?? 25
+  const toPublish: ValidEvent[] = []
+  await pool([...firstByUid.values()], concurrency, async (ev) => {
+    let seen = false
+    try {
+      seen = (await deps.idempotency.get(ev.uid)) !== undefined
+    } catch (err) {
+      // Best effort: State being down must not stop ingestion; the deterministic id protects consumers.
+      deps.logger.warn('idempotency check failed; publishing anyway', { uid: ev.uid, error: String(err) })
+    }
+    if (seen)
+      outcomes.set(ev.index, {
+        index: ev.index,
+        uid: ev.uid,
+        type: ev.type,
+        eventId: eventIdFor(ev.uid),
+        status: 'duplicate',
+      })
+    else toPublish.push(ev)
+  })
+
+  if (toPublish.length) {
+    const providerId = await deps.providers.resolve('backoffice')
+    await pool(toPublish, concurrency, async (ev) => {
+      const now = deps.clock.now()
+      const cloudEvent = buildCloudEvent({ uid: ev.uid, type: ev.type, value: ev.value, providerId, now })
+      let status: PublishOutcome
+      try {
+        status = await deps.publisher.publish(cloudEvent)
+      } catch (err) {
+        const error = asHttpError(err)
+        deps.logger.error('publish failed', {
+          uid: ev.uid,
+          type: ev.type,
+          eventId: cloudEvent.id,
+          error: String(error.detail ?? error.message),
+        })
+        outcomes.set(ev.index, { index: ev.index, uid: ev.uid, type: ev.type, status: 'failed', error })
+        return
+      }
+      outcomes.set(ev.index, { index: ev.index, uid: ev.uid, type: ev.type, eventId: cloudEvent.id, status })
+      try {
+        await deps.idempotency.remember(ev.uid, { id: cloudEvent.id, type: ev.type, at: now })
+      } catch (err) {
+        // Published already: reporting a failure would make the caller re-send a delivered event.
+        deps.logger.warn(
+          'could not record the published uid; a re-send would publish it again (same event id)',
+          {
+            uid: ev.uid,
+            error: String(err),
+          },
+        )
+      }
+    })
+  }
+
+  for (const ev of repeats) {
+    const first = outcomes.get(firstByUid.get(ev.uid)!.index)!
+    outcomes.set(
+      ev.index,
+      first.status === 'failed'
+        ? { ...first, index: ev.index, type: ev.type }
+        : { index: ev.index, uid: ev.uid, type: ev.type, eventId: first.eventId, status: 'duplicate' },
+    )
+  }
+  return { batch: parsed.batch, outcomes: [...outcomes.values()].sort((a, b) => a.index - b.index) }
+}
