@@ -1,0 +1,78 @@
+/**
+ * admin/logs (web, require-adobe-auth): delivery logs.
+ *
+ *   GET  /             list, newest first; filters status (comma list), type, subscription, eventId,
+ *                      from/to (ISO or epoch ms, on creation time), limit, cursor — from keys only
+ *   GET  /export       the same filters, full records as a JSON download (paged: `nextCursor`)
+ *   GET  /{id}         one delivery with every attempt (status, duration, error, response snippet)
+ *   POST /{id}/retry   send again now, whatever the status (delivered ones too)
+ */
+import { toErrorResponse, type HttpError } from '../../lib/errors'
+import { createLogger } from '../../lib/logger'
+import { openDeliveryRuntime, type RuntimeOverrides } from '../../lib/delivery/action-deps'
+import { DELIVERY_INPUT_KEYS } from '../../lib/delivery/delivery-config'
+import { createLogAdmin, parseLogQuery, type LogAdmin } from '../../lib/delivery-log/log-admin'
+import { matchRoute, toWebRequest, type Route, type WebResponse } from '../web-router'
+
+const ID = '([A-Za-z0-9_-]{1,210}\\.[a-z0-9-]{1,64})'
+
+const ROUTES: Route<LogAdmin>[] = [
+  {
+    method: 'get',
+    path: /^$/,
+    handle: async (a, req) => ({ statusCode: 200, body: await a.list(parseLogQuery(req.input)) }),
+  },
+  {
+    method: 'get',
+    path: /^\/export$/,
+    handle: async (a, req) => {
+      const body = await a.export(parseLogQuery(req.input))
+      const stamp = body.exportedAt.replace(/[:.]/g, '-')
+      return {
+        statusCode: 200,
+        headers: { 'content-disposition': `attachment; filename="delivery-logs-${stamp}.json"` },
+        body,
+      }
+    },
+  },
+  {
+    method: 'get',
+    path: new RegExp(`^/${ID}$`),
+    handle: async (a, _req, [id]) => ({ statusCode: 200, body: await a.get(id) }),
+  },
+  {
+    method: 'post',
+    path: new RegExp(`^/${ID}/retry$`),
+    handle: async (a, _req, [id]) => ({ statusCode: 200, body: await a.retry(id) }),
+  },
+]
+
+/** Action entry point. */
+export async function main(
+  params: Record<string, unknown>,
+  overrides: RuntimeOverrides = {},
+): Promise<WebResponse | ReturnType<typeof toErrorResponse>> {
+  try {
+    const run = matchRoute(ROUTES, toWebRequest(params, DELIVERY_INPUT_KEYS))
+    const rt = await openDeliveryRuntime(params, 'admin-logs', overrides)
+    return await run(
+      createLogAdmin({
+        logs: rt.logs,
+        subscriptions: rt.subscriptions,
+        clock: rt.clock,
+        retry: rt.retry,
+        random: rt.random,
+        logger: rt.logger,
+        send: rt.send,
+        urlPolicy: rt.urlPolicy,
+        timeoutMs: rt.config.deliveryTimeoutMs,
+      }),
+    )
+  } catch (err) {
+    if (((err as HttpError).statusCode ?? 500) >= 500)
+      (overrides.logger ?? createLogger('admin-logs')).error('request failed', {
+        error: (err as Error).message,
+      })
+    return toErrorResponse(err)
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * admin/subscriptions (web, require-adobe-auth): subscription CRUD and secret rotation.
+ *
+ *   GET    /                     list (`?stats=true` adds delivery counters)
+ *   POST   /                     create → 201 {subscription, secret}   (the secret is shown once)
+ *   GET    /{id}                 one, with counters and the last error
+ *   PATCH  /{id}                 update (name, eventTypes, url, active, fields, auth)
+ *   DELETE /{id}                 delete → 204
+ *   POST   /{id}/rotate-secret   new secret → {subscription, secret, previousSecretExpiresAt}
+ */
+import { toErrorResponse, type HttpError } from '../../lib/errors'
+import { eventRegistry } from '../../lib/event-registry'
+import { createLogger } from '../../lib/logger'
+import { openDeliveryRuntime, type RuntimeOverrides } from '../../lib/delivery/action-deps'
+import { DELIVERY_INPUT_KEYS } from '../../lib/delivery/delivery-config'
+import { createSubscriptionAdmin, type SubscriptionAdmin } from '../../lib/subscriptions/subscription-admin'
+import { flag, matchRoute, toWebRequest, type Route, type WebResponse } from '../web-router'
+
+const ID = '([a-z0-9-]{1,64})'
+
+const ROUTES: Route<SubscriptionAdmin>[] = [
+  {
+    method: 'get',
+    path: /^$/,
+    handle: async (a, req) => ({ statusCode: 200, body: { items: await a.list(flag(req.input.stats)) } }),
+  },
+  {
+    method: 'post',
+    path: /^$/,
+    handle: async (a, req) => ({ statusCode: 201, body: await a.create(req.input) }),
+  },
+  {
+    method: 'get',
+    path: new RegExp(`^/${ID}$`),
+    handle: async (a, _req, [id]) => ({ statusCode: 200, body: await a.get(id) }),
+  },
+  {
+    method: 'patch',
+    path: new RegExp(`^/${ID}$`),
+    handle: async (a, req, [id]) => ({ statusCode: 200, body: await a.update(id, req.input) }),
+  },
+  {
+    method: 'delete',
+    path: new RegExp(`^/${ID}$`),
+    handle: async (a, _req, [id]) => (await a.remove(id), { statusCode: 204 }),
+  },
+  {
+    method: 'post',
+    path: new RegExp(`^/${ID}/rotate-secret$`),
+    handle: async (a, req, [id]) => ({ statusCode: 200, body: await a.rotateSecret(id, req.input) }),
+  },
+]
+
+/** Action entry point. */
+export async function main(
+  params: Record<string, unknown>,
+  overrides: RuntimeOverrides = {},
+): Promise<WebResponse | ReturnType<typeof toErrorResponse>> {
+  try {
+    const run = matchRoute(ROUTES, toWebRequest(params, DELIVERY_INPUT_KEYS))
+    const rt = await openDeliveryRuntime(params, 'admin-subscriptions', overrides)
+    return await run(
+      createSubscriptionAdmin({
+        subscriptions: rt.subscriptions,
+        logs: rt.logs,
+        clock: rt.clock,
+        urlPolicy: rt.urlPolicy,
+        rotationOverlapMs: rt.config.rotationOverlapMs,
+        isKnownEventType: (code) => eventRegistry.get(code) !== undefined,
+      }),
+    )
+  } catch (err) {
+    if (((err as HttpError).statusCode ?? 500) >= 500)
+      (overrides.logger ?? createLogger('admin-subscriptions')).error('request failed', {
+        error: (err as Error).message,
+      })
+    return toErrorResponse(err)
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Subscription management (the core behind admin/subscriptions): create (the secret is returned
+ * once), list, get with delivery counters, update, delete, rotate the secret. URLs are checked
+ * against the URL policy here, so a bad endpoint is a 400 at creation, not a failure at delivery.
+ */
+import type Joi from 'joi'
+import type { Clock } from '../clock'
+import { ConflictError, NotFoundError, ValidationError } from '../errors'
+import { generateSecret } from '../webhook-signature'
+import type { DeliveryLogStore } from '../delivery-log/log-store'
+import { checkUrl, type UrlPolicy } from '../delivery/url-policy'
+import { QUIET_MESSAGES, toValidationError } from '../delivery/validation-errors'
+import { statsOf, type SubscriptionStats } from '../delivery/subscription-health'
+import {
+  createSubscriptionSchema,
+  DEFAULT_SUBSCRIPTION_ID,
+  rotateSecretSchema,
+  toPublic,
+  updateSubscriptionSchema,
+  type PublicSubscription,
+  type Subscription,
+  type SubscriptionInput,
+  type SubscriptionPatch,
+} from './subscription'
+import type { SubscriptionStore } from './subscription-store'
+
+/** Dependencies of the admin operations. */
+export interface SubscriptionAdminDeps {
+  subscriptions: SubscriptionStore
+  logs: DeliveryLogStore
+  clock: Clock
+  urlPolicy: UrlPolicy
+  /** How long the previous secret keeps signing after a rotation. */
+  rotationOverlapMs: number
+  /** True for event codes the app knows (the event registry). */
+  isKnownEventType: (code: string) => boolean
+}
+
+/** A subscription as shown, with counters derived from its delivery logs. */
+export interface SubscriptionView extends PublicSubscription {
+  stats?: SubscriptionStats & { lastError?: string }
+}
+
+const DEFAULT_FIXED = ['url', 'eventTypes', 'auth'] as const
+
+function validate<T>(schema: Joi.ObjectSchema, input: unknown, what: string): T {
+  const { value, error } = schema.validate(input ?? {}, {
+    messages: QUIET_MESSAGES,
+    errors: { label: 'path' },
+  })
+  if (error) throw toValidationError(what, error)
+  return value as T
+}
+
+function checkEventTypes(types: string[] | undefined, known: (code: string) => boolean): void {
+  const unknown = (types ?? []).filter((t) => t !== '*' && !known(t))
+  if (unknown.length)
+    throw new ValidationError(`eventTypes: unknown event code(s): ${unknown.slice(0, 5).join(', ')}`, [
+      'eventTypes',
+    ])
+}
+
+function checkPolicy(url: string | undefined, policy: UrlPolicy): void {
+  if (url === undefined) return
+  const check = checkUrl(url, policy)
+  if (!check.ok) throw new ValidationError(`url: ${check.reason}`, ['url'])
+}
+
+/** Creates the operations. */
+export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
+  const { subscriptions, clock } = deps
+  const iso = () => new Date(clock.now()).toISOString()
+
+  async function mustGet(id: string): Promise<Subscription> {
+    const sub = await subscriptions.get(id)
+    if (!sub) throw new NotFoundError(`subscription ${id.slice(0, 64)} not found`)
+    return sub
+  }
+
+  async function withStats(sub: Subscription, lastError: boolean): Promise<SubscriptionView> {
+    const keys = await deps.logs.list({ subscriptionId: sub.id })
+    const stats: SubscriptionView['stats'] = statsOf(keys)
+    if (lastError) {
+      const failing = keys
+        .filter((k) => k.status !== 'delivered' && k.status !== 'pending')
+        .sort((a, b) => b.updatedAt - a.updatedAt)[0]
+      const record = failing ? await deps.logs.read(failing.key) : undefined
+      if (record?.lastError) stats.lastError = record.lastError
+    }
+    return { ...toPublic(sub, clock.now()), stats }
+  }
+
+  return {
+    /** POST /: returns the subscription and, this once, its secret. */
+    async create(input: unknown): Promise<{ subscription: PublicSubscription; secret: string }> {
+      const body = validate<SubscriptionInput>(createSubscriptionSchema, input, 'invalid subscription')
+      checkEventTypes(body.eventTypes, deps.isKnownEventType)
+      checkPolicy(body.url, deps.urlPolicy)
+      const now = iso()
+      const sub: Subscription = {
+        id: clock
+          .id()
+          .toLowerCase()
+          .replace(/[^a-z0-9-]/g, '')
+          .slice(0, 64),
+        name: body.name,
+        eventTypes: body.eventTypes,
+        url: body.url,
+        active: body.active,
+        secret: body.secret ?? generateSecret(),
+        fields: body.fields,
+        ...(body.auth ? { auth: body.auth } : {}),
+        createdAt: now,
+        updatedAt: now,
+        source: 'state',
+      }
+      if (sub.id === DEFAULT_SUBSCRIPTION_ID || !sub.id)
+        throw new ConflictError('could not allocate a subscription id')
+      await subscriptions.save(sub)
+      return { subscription: toPublic(sub, clock.now()), secret: sub.secret }
+    },
+
+    /** GET /: every subscription (counters with `stats`: one key listing per subscription). */
+    async list(stats: boolean): Promise<SubscriptionView[]> {
+      const subs = await subscriptions.list()
+      return stats
+        ? Promise.all(subs.map((s) => withStats(s, false)))
+        : subs.map((s) => toPublic(s, clock.now()))
+    },
+
+    /** GET /{id}: one subscription with counters and its last error. */
+    async get(id: string): Promise<SubscriptionView> {
+      return withStats(await mustGet(id), true)
+    },
+
+    /** PATCH /{id}: partial update; re-enabling clears the disabled reason. */
+    async update(id: string, input: unknown): Promise<PublicSubscription> {
+      const patch = validate<SubscriptionPatch>(
+        updateSubscriptionSchema,
+        input,
+        'invalid subscription update',
+      )
+      const sub = await mustGet(id)
+      if (sub.id === DEFAULT_SUBSCRIPTION_ID) {
+        const fixed = DEFAULT_FIXED.filter((k) => patch[k] !== undefined)
+        if (fixed.length) {
+          throw new ValidationError(
+            `${fixed.join(', ')}: the default subscription takes them from the WEBHOOK_URL, WEBHOOK_EVENTS inputs`,
+            [...fixed],
+          )
+        }
+      }
+      checkEventTypes(patch.eventTypes, deps.isKnownEventType)
+      checkPolicy(patch.url, deps.urlPolicy)
+      const now = iso()
+      const next: Subscription = {
+        ...sub,
+        ...patch,
+        auth: patch.auth === null ? undefined : (patch.auth ?? sub.auth),
+        updatedAt: now,
+      } as Subscription
+      if (!next.auth) delete next.auth
+      if (patch.active === true && !sub.active) {
+        delete next.disabledAt
+        delete next.disabledReason
+      }
+      if (patch.active === false && sub.active) {
+        next.disabledAt = now
+        next.disabledReason = 'deactivated by an administrator'
+      }
+      await subscriptions.save(next)
+      return toPublic(next, clock.now())
+    },
+
+    /** DELETE /{id}. Its delivery logs stay until they expire; due retries are marked failed by the sweeper. */
+    async remove(id: string): Promise<void> {
+      if (id === DEFAULT_SUBSCRIPTION_ID)
+        throw new ValidationError(
+          'the default subscription is defined by the WEBHOOK_URL input: unset it to remove it',
+          ['id'],
+        )
+      if (!(await subscriptions.remove(id)))
+        throw new NotFoundError(`subscription ${id.slice(0, 64)} not found`)
+    },
+
+    /** POST /{id}/rotate-secret: new secret returned once; the old one keeps signing for the overlap. */
+    async rotateSecret(
+      id: string,
+      input: unknown,
+    ): Promise<{ subscription: PublicSubscription; secret: string; previousSecretExpiresAt: string }> {
+      const body = validate<{ secret?: string }>(rotateSecretSchema, input, 'invalid rotation')
+      if (id === DEFAULT_SUBSCRIPTION_ID) {
+        throw new ValidationError(
+          'the default subscription signs with WEBHOOK_SECRET: set it to "<new> <old>" to rotate',
+          ['id'],
+        )
+      }
+      const sub = await mustGet(id)
+      const secret = body.secret ?? generateSecret()
+      if (secret === sub.secret)
+        throw new ValidationError('secret: must differ from the current secret', ['secret'])
+      const expires = new Date(clock.now() + deps.rotationOverlapMs).toISOString()
+      const next: Subscription = {
+        ...sub,
+        secret,
+        previousSecret: sub.secret,
+        previousSecretExpiresAt: expires,
+        updatedAt: iso(),
+      }
+      await subscriptions.save(next)
+      return { subscription: toPublic(next, clock.now()), secret, previousSecretExpiresAt: expires }
+    },
+  }
+}
+
+/** The operations object. */
+export type SubscriptionAdmin = ReturnType<typeof createSubscriptionAdmin>

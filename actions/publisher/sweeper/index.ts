@@ -1,0 +1,52 @@
+/**
+ * publisher/sweeper (non-web; alarm rule `everyMinuteSweep`, every minute): retries due
+ * deliveries, dead-letters exhausted ones, and on maintenance runs (every
+ * SWEEP_MAINTENANCE_EVERY_MINUTES, or when invoked with `{maintenance: true}`) refreshes
+ * subscription TTLs and auto-disables failing subscriptions.
+ */
+import { toActionErrorResponse } from '../../lib/errors'
+import { createLogger } from '../../lib/logger'
+import { parsers } from '../../lib/config'
+import {
+  activationDeadline,
+  openDeliveryRuntime,
+  type RuntimeOverrides,
+} from '../../lib/delivery/action-deps'
+import { sweep } from '../../lib/delivery/sweep'
+
+/** Action entry point. */
+export async function main(
+  params: Record<string, unknown>,
+  overrides: RuntimeOverrides = {},
+): Promise<{ statusCode: number; body: unknown }> {
+  try {
+    const rt = await openDeliveryRuntime(params, 'publisher-sweeper', overrides)
+    const now = rt.clock.now()
+    const forced = params.maintenance === undefined ? false : parsers.bool(params.maintenance)
+    const maintenance = forced || Math.floor(now / 60_000) % rt.config.maintenanceEveryMinutes === 0
+    const summary = await sweep(
+      {
+        ...rt,
+        timeoutMs: rt.config.deliveryTimeoutMs,
+        concurrency: rt.config.concurrency,
+        batchSize: rt.config.sweepBatchSize,
+        deadlineMs: activationDeadline(now, rt.config.sweepTimeBudgetMs, process.env.__OW_DEADLINE),
+        leaseMs: rt.config.deliveryTimeoutMs + 60_000,
+        failureDisableMs: rt.config.failureDisableDays * 86_400_000,
+        refreshAfterMs: 30 * 86_400_000,
+      },
+      { maintenance },
+    )
+    return {
+      statusCode: 200,
+      body: { success: true, message: `${summary.attempted} retried of ${summary.due} due`, ...summary },
+    }
+  } catch (err) {
+    const response = toActionErrorResponse(err)
+    if (response.statusCode >= 500)
+      (overrides.logger ?? createLogger('publisher-sweeper')).error('sweep failed', {
+        error: (err as Error).message,
+      })
+    return response
+  }
+}

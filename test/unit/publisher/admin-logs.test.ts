@@ -1,0 +1,197 @@
+/**
+ * admin/logs through its entry point: list and filters from keys only, get with attempts,
+ * retry of any delivery (delivered ones too), export to JSON.
+ */
+import { main as logsApi } from '../../../actions/admin/logs'
+import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
+import { main as publish } from '../../../actions/publisher/publish'
+import { startReceiver, type Receiver } from '../../helpers/webhook-receiver'
+import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
+
+type H = ReturnType<typeof harness>
+type Res = {
+  statusCode?: number
+  headers?: Record<string, string>
+  body?: any
+  error?: { statusCode: number; body: { error: string } }
+}
+
+const receivers: Receiver[] = []
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((r) => r.close()))
+})
+
+function logs(h: H, method: string, path: string, query: Record<string, unknown> = {}): Promise<Res> {
+  return logsApi({ ...inputs(), __ow_method: method, __ow_path: path, ...query }, h.overrides) as Promise<Res>
+}
+
+/** Two subscriptions (one always failing) and three events of two types, one minute apart. */
+async function seeded() {
+  const h = harness()
+  const ok = await startReceiver({ secrets: [SECRET_A] })
+  const bad = await startReceiver({ script: () => ({ status: 400, body: 'rejected' }) })
+  receivers.push(ok, bad)
+  const create = async (url: string) =>
+    (
+      (await subscriptionsApi(
+        {
+          ...inputs(),
+          __ow_method: 'post',
+          __ow_path: '',
+          name: 'S',
+          eventTypes: ['*'],
+          url,
+          secret: SECRET_A,
+        },
+        h.overrides,
+      )) as Res
+    ).body.subscription.id as string
+  const okId = await create(ok.url)
+  const badId = await create(bad.url)
+  const events = [
+    aCanonicalEvent({ type: 'be-observer.catalog_product_create' }),
+    aCanonicalEvent({ type: 'be-observer.catalog_product_update' }),
+    aCanonicalEvent({ type: 'be-observer.catalog_product_create' }),
+  ]
+  const times: number[] = []
+  for (const event of events) {
+    h.clock.advance(60_000)
+    times.push(h.clock.now())
+    await publish({ ...inputs(), event }, h.overrides)
+  }
+  return { h, ok, bad, okId, badId, events, times }
+}
+
+describe('admin/logs', () => {
+  test('lists newest first with filters by status, type, subscription and time — without reading values', async () => {
+    const { h, okId, badId, events, times } = await seeded()
+    h.store.reset()
+    const all = await logs(h, 'get', '')
+    expect(all.statusCode).toBe(200)
+    expect(all.body.total).toBe(6)
+    expect(all.body.items[0]).toEqual({
+      id: `${events[2].id}.${all.body.items[0].subscriptionId}`,
+      eventId: events[2].id,
+      eventType: 'be-observer.catalog_product_create',
+      subscriptionId: all.body.items[0].subscriptionId,
+      status: all.body.items[0].subscriptionId === okId ? 'delivered' : 'failed',
+      createdAt: new Date(times[2]).toISOString(),
+      updatedAt: new Date(times[2]).toISOString(),
+    })
+    const ids = async (q: Record<string, unknown>) =>
+      ((await logs(h, 'get', '', q)).body.items as { id: string }[]).map((i) => i.id).sort()
+    expect(await ids({ status: 'failed' })).toEqual(events.map((e) => `${e.id}.${badId}`).sort())
+    expect(await ids({ status: 'failed,delivered', type: 'be-observer.catalog_product_update' })).toEqual(
+      [`${events[1].id}.${badId}`, `${events[1].id}.${okId}`].sort(),
+    )
+    expect(
+      await ids({ subscription: okId, from: new Date(times[1]).toISOString(), to: String(times[2]) }),
+    ).toEqual([`${events[1].id}.${okId}`, `${events[2].id}.${okId}`].sort())
+    expect(h.store.counts.gets).toBe(0)
+    const page = await logs(h, 'get', '', { limit: '4' })
+    expect(page.body).toMatchObject({ total: 6, nextCursor: 4 })
+    expect((await logs(h, 'get', '', { limit: '4', cursor: '4' })).body.items).toHaveLength(2)
+  })
+
+  test('get one shows every attempt with status, duration, error and response snippet', async () => {
+    const { h, badId, events } = await seeded()
+    const one = await logs(h, 'get', `/${events[0].id}.${badId}`)
+    expect(one.body).toMatchObject({
+      status: 'failed',
+      lastError: 'HTTP 400',
+      attempts: [
+        {
+          attempt: 1,
+          statusCode: 400,
+          error: 'HTTP 400',
+          responseSnippet: 'rejected',
+          trigger: 'publish',
+          durationMs: expect.any(Number),
+        },
+      ],
+    })
+  })
+
+  test('retry re-sends any delivery, a delivered one too: next attempt number, same webhook-id, fresh signature', async () => {
+    const { h, ok, okId, events } = await seeded()
+    const id = `${events[0].id}.${okId}`
+    const retried = await logs(h, 'post', `/${id}/retry`)
+    expect(retried.statusCode).toBe(200)
+    expect(retried.body).toMatchObject({
+      id,
+      status: 'delivered',
+      attempts: [
+        { attempt: 1, trigger: 'publish' },
+        { attempt: 2, trigger: 'manual', statusCode: 200 },
+      ],
+    })
+    const sent = ok.received.filter((q) => q.headers['webhook-id'] === id)
+    expect(sent.map((q) => [q.json.attempt, q.verifiedWith])).toEqual([
+      [1, [0]],
+      [2, [0]],
+    ])
+    expect(sent[1].json.data).toEqual(sent[0].json.data)
+    expect((await logs(h, 'get', '', { status: 'delivered' })).body.total).toBe(3) // still one record per delivery
+  })
+
+  test('a failed delivery retried by a person that fails again restarts the automatic schedule', async () => {
+    const { h, bad, badId, events } = await seeded()
+    bad.setScript(() => ({ status: 503 }))
+    const retried = await logs(h, 'post', `/${events[0].id}.${badId}/retry`)
+    expect(retried.body).toMatchObject({
+      status: 'retrying',
+      retryIndex: 1,
+      nextAttemptAt: new Date(h.clock.now() + 1_000).toISOString(),
+    })
+  })
+
+  test('retry refuses an inactive subscription (409) and an unknown delivery (404)', async () => {
+    const { h, okId, events } = await seeded()
+    await subscriptionsApi(
+      { ...inputs(), __ow_method: 'patch', __ow_path: `/${okId}`, active: false },
+      h.overrides,
+    )
+    expect(await logs(h, 'post', `/${events[0].id}.${okId}/retry`)).toEqual({
+      error: { statusCode: 409, body: { error: `subscription ${okId} is inactive: re-enable it first` } },
+    })
+    expect(await logs(h, 'post', '/nope.abc/retry')).toEqual({
+      error: { statusCode: 404, body: { error: 'delivery nope.abc not found' } },
+    })
+  })
+
+  test('export returns full records as a JSON download, paged', async () => {
+    const { h, badId } = await seeded()
+    const exp = await logs(h, 'get', '/export', { subscription: badId, limit: '2' })
+    expect(exp.statusCode).toBe(200)
+    expect(exp.headers!['content-disposition']).toMatch(/^attachment; filename="delivery-logs-.*\.json"$/)
+    expect(exp.body).toMatchObject({
+      total: 3,
+      count: 2,
+      nextCursor: 2,
+      exportedAt: new Date(h.clock.now()).toISOString(),
+    })
+    expect(
+      exp.body.items.map((r: { status: string; attempts: unknown[] }) => [r.status, r.attempts.length]),
+    ).toEqual([
+      ['failed', 1],
+      ['failed', 1],
+    ])
+    const rest = await logs(h, 'get', '/export', { subscription: badId, limit: '2', cursor: '2' })
+    expect(rest.body).toMatchObject({ count: 1 })
+    expect(rest.body).not.toHaveProperty('nextCursor')
+  })
+
+  test.each([
+    [
+      { status: 'lost' },
+      'invalid log query: status must be one of pending, delivered, retrying, failed, dead',
+    ],
+    [{ from: 'last tuesday' }, 'invalid log query: from must be an ISO 8601 date'],
+    [{ limit: '5000' }, 'invalid log query: limit must be less than or equal to 500'],
+    [{ subscription: 'UPPER!' }, 'invalid log query: subscription must be a valid subscription id'],
+    [{ sort: 'x' }, 'invalid log query: sort is not allowed'],
+  ])('bad query %j → 400', async (query, error) => {
+    const h = harness()
+    expect(await logs(h, 'get', '', query)).toEqual({ error: { statusCode: 400, body: { error } } })
+  })
+})
