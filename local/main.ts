@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<void> {
       env.WEBHOOK_SECRET = secrets.DEMO_WEBHOOK_SECRET
       env.WEBHOOK_EVENTS = '*'
     }
+    // The URL policy refuses loopback targets unless allow-listed; the demo receiver is one.
+    if (!env.WEBHOOK_URL_ALLOWLIST) env.WEBHOOK_URL_ALLOWLIST = 'http://127.0.0.1:*'
   }
 
   let stack: Stack
