@@ -1,16 +1,166 @@
 /**
- * Local Adobe I/O Events. (Placeholder: to be implemented.)
+ * Local Adobe I/O Events: the Management API (`/events/…`), publishing (`/ingress`), delivery to
+ * Runtime actions and webhooks with I/O Events' retries and registration health, Debug Tracing and
+ * the Journaling API, all persisted in `<DATA_DIR>/events.sqlite`. The real, unmodified
+ * `@adobe/aio-lib-events` client talks to it through `httpOptions.eventsBaseURL` (= the stack's base
+ * URL) and `eventsIngressURL` (= base URL + `/ingress`).
+ *
+ * Parts: auth.ts (IMS headers), providers-api.ts + event-metadata-api.ts + registrations-api.ts
+ * (management), ingress.ts, delivery-engine.ts (+ delivery-ledger.ts, delivery-policy.ts,
+ * delivery-targets.ts), trace-store.ts + tracing-api.ts,
+ * journal-api.ts, manifest-registrations.ts. This file wires them and owns the lifecycle.
  */
-import type { LocalService, StackContext } from '../service'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { systemClock, type Clock } from '../../actions/lib/clock'
+import { sendError, StackHttpError } from '../http-kit'
 import type { RuntimeService } from '../runtime'
+import type { LocalService, StackContext } from '../service'
+import { authenticate } from './auth'
+import { openEventsDb } from './db'
+import { createDeliveryEngine, type AttemptEvent } from './delivery-engine'
+import type { EventsDeps } from './deps'
+import { createUrls, registrationView } from './hal'
+import { createIngress } from './ingress'
+import { JOURNAL_POLICY, journalRoutes } from './journal-api'
+import { createManifestSync, manifestWorkspace } from './manifest-registrations'
+import { providerRoutes } from './providers-api'
+import { eventMetadataRoutes } from './event-metadata-api'
+import { registrationRoutes } from './registrations-api'
+import { compileRoutes } from './router'
+import { createStore, type WorkspaceRef } from './store'
+import { createTraceStore, TRACE_POLICY, type DeliveryTrace } from './trace-store'
+import { tracingRoutes } from './tracing-api'
 
-/** The events service as the stack sees it. */
-export interface EventsService extends LocalService {}
+export type { AttemptEvent } from './delivery-engine'
+export type { DeliveryTrace } from './trace-store'
+
+/** The events service as the stack (and tests/benchmarks) see it. */
+export interface EventsService extends LocalService {
+  /**
+   * Resolves when no delivery is in flight and none is due within `withinMs` (default 1 s);
+   * rejects after `timeoutMs` (default 30 s).
+   */
+  idle(options?: { withinMs?: number; timeoutMs?: number }): Promise<void>
+  /** Calls `listener` after every delivery attempt; returns the unsubscribe function. */
+  onAttempt(listener: (event: AttemptEvent) => void): () => void
+  /** A registration (HAL view, as the API returns it) by name; default workspace = the manifest's. */
+  registrationByName(name: string, workspace?: WorkspaceRef): Record<string, unknown> | undefined
+  /** Debug Tracing entries of a registration, newest first. */
+  traces(registrationId: string, limit?: number): DeliveryTrace[]
+}
+
+/** Tuning for tests and benchmarks. */
+export interface EventsOptions {
+  /**
+   * Concurrent delivery attempts (default `LOCAL_EVENTS_CONCURRENCY` or 32). Runtime allows 100
+   * concurrent activations per namespace, and each delivered event may invoke further actions.
+   */
+  concurrency?: number
+  clock?: Clock
+}
+
+const MAINTENANCE_EVERY_MS = 3600_000
 
 /** Creates the I/O Events service mounted at `/events` and `/ingress`. */
 export async function createEventsService(
-  _ctx: StackContext,
-  _deps: { runtime: RuntimeService },
+  ctx: StackContext,
+  deps: { runtime: RuntimeService },
+  options: EventsOptions = {},
 ): Promise<EventsService> {
-  return { name: 'events', handle: async () => false, close: async () => undefined }
+  const db = openEventsDb(ctx.config.dataDir)
+  const bookkeeping = openEventsDb(ctx.config.dataDir, 'bookkeeping')
+  const clock = options.clock ?? systemClock
+  const store = createStore(db)
+  const urls = createUrls(ctx.baseUrl)
+  const shared: EventsDeps = { db, store, urls, config: ctx.config, clock, log: ctx.log }
+  const traces = createTraceStore(bookkeeping)
+  const engine = createDeliveryEngine({ ...shared, db: bookkeeping }, deps.runtime, traces, {
+    concurrency: options.concurrency ?? positiveInt(ctx.env.LOCAL_EVENTS_CONCURRENCY, 32),
+  })
+  const registrations = registrationRoutes(shared)
+  const manifest = createManifestSync(ctx, store, registrations)
+  const resync = () => {
+    if (manifest.pending() > 0) void manifest.sync().catch(() => undefined)
+  }
+  const routes = compileRoutes([
+    ...journalRoutes(shared),
+    ...tracingRoutes(shared, traces),
+    ...providerRoutes(shared, resync),
+    ...eventMetadataRoutes(shared, resync),
+    ...registrations.routes,
+  ])
+  const ingress = createIngress(shared, engine.kick)
+  const expected = { imsToken: ctx.config.imsToken, imsOrgId: ctx.config.imsOrgId }
+
+  const maintenance = db.transaction((now: number) => {
+    traces.expire(now)
+    const cutoff = now - Math.max(JOURNAL_POLICY.retentionMs, TRACE_POLICY.retentionMs)
+    db.prepare('DELETE FROM journal WHERE at < ?').run(cutoff)
+    db.prepare("DELETE FROM deliveries WHERE state != 'pending' AND finished_at < ?").run(cutoff)
+    db.prepare(
+      `DELETE FROM events WHERE received_at < ? AND seq NOT IN (SELECT event_seq FROM deliveries)
+       AND seq NOT IN (SELECT event_seq FROM journal)`,
+    ).run(cutoff)
+  })
+  maintenance(clock.now())
+  const maintenanceTimer = setInterval(() => maintenance(clock.now()), MAINTENANCE_EVERY_MS)
+  maintenanceTimer.unref()
+
+  await manifest.sync()
+  for (const line of manifest.banner()) ctx.log(line)
+  engine.start()
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const path = url.pathname
+    const isIngress = path === '/ingress' || path === '/ingress/'
+    if (!isIngress && path !== '/events' && !path.startsWith('/events/')) return false
+    try {
+      if (isIngress) {
+        if (req.method !== 'POST') throw new StackHttpError(405, 'only POST is allowed on /ingress')
+        const apiKey = authenticate(req, expected, { org: false, apiKey: true })
+        await ingress({ req, res, url, params: {}, apiKey })
+        return true
+      }
+      const found = routes.match(req.method ?? 'GET', path)
+      if (!found) throw new StackHttpError(404, `no I/O Events API at ${req.method} ${path}`)
+      const apiKey = authenticate(req, expected, found.route.auth)
+      await found.route.handler({ req, res, url, params: found.params, apiKey })
+    } catch (err) {
+      if (!(err instanceof StackHttpError))
+        ctx.log(`events: ${req.method} ${path} failed: ${(err as Error).stack ?? err}`)
+      sendError(res, err)
+    }
+    return true
+  }
+
+  const defaultWs = manifestWorkspace(ctx.env).ws
+  return {
+    name: 'events',
+    handle,
+    banner: () => [
+      `I/O Events management API: ${ctx.baseUrl}/events  (eventsBaseURL)`,
+      `I/O Events ingress: ${ctx.baseUrl}/ingress  (eventsIngressURL)`,
+      `Debug Tracing: ${ctx.baseUrl}/events/tracing?registration=<id>  (npm run trace)`,
+      ...manifest.banner(),
+    ],
+    idle: ({ withinMs, timeoutMs } = {}) => engine.idle(withinMs, timeoutMs),
+    onAttempt: engine.onAttempt,
+    registrationByName: (name, workspace = defaultWs) => {
+      const row = store.registrationByName(workspace, name)
+      return row ? registrationView(urls, store, row) : undefined
+    },
+    traces: (registrationId, limit) => traces.list(registrationId, clock.now(), limit),
+    close: async () => {
+      engine.close()
+      clearInterval(maintenanceTimer)
+      bookkeeping.close()
+      db.close()
+    },
+  }
+}
+
+/** A positive integer from the environment, or the fallback. */
+function positiveInt(raw: string | undefined, fallback: number): number {
+  const n = Number(raw)
+  return raw && Number.isInteger(n) && n > 0 ? n : fallback
 }
