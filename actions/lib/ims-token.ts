@@ -82,9 +82,11 @@ export function imsClientCredentialsExchange(
   imsEndpoint?: string,
 ): TokenExchange {
   return async (c) => {
-    // Loaded lazily: actions that only use a static token never pay for the library.
+    // Loaded lazily: activations using a static token never pay its load time. The `Ims` class's
+    // own module, not the package index: the index also loads the JWT/OAuth-CLI token helpers and
+    // config contexts (jsonwebtoken, …), which the bundle would carry unused (same class either way).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Ims } = require('@adobe/aio-lib-ims') as {
+    const { Ims } = require('@adobe/aio-lib-ims/src/ims') as {
       Ims: new (env?: string) => ImsLike & { endpoint: string }
     }
     const ims = new Ims('prod')

@@ -1,0 +1,100 @@
+/**
+ * The README quickstart, for real: `npm start` as a child process (free port, temp DATA_DIR), then
+ * `npm run send -- be-observer.catalog_product_create`; the demo receiver must print a verified
+ * delivery and the delivery log must say `delivered`. Then Ctrl-C stops it cleanly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { tempDataDir } from '../helpers/stack'
+
+const root = path.resolve(__dirname, '../..')
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+/** Collects a child's stdout and resolves when a line matches. */
+function waitForOutput(child: ChildProcess, out: string[], pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const m = out.join('').match(pattern)
+      if (m) {
+        clearTimeout(timer)
+        child.stdout?.off('data', check)
+        resolve(m)
+      }
+    }
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${out.join('')}`)), timeoutMs)
+    child.stdout?.on('data', check)
+    check()
+  })
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(npm, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('exit', (code) => resolve({ code, output }))
+  })
+}
+
+/** True once no process of the group is left. */
+async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    try {
+      process.kill(-pgid, 0)
+    } catch {
+      return true
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return false
+}
+
+describe('quickstart: npm start + npm run send', () => {
+  const dataDir = tempDataDir('ceh-e2e-')
+  const env = { ...process.env, PORT: '0', DATA_DIR: dataDir, CI: 'true' }
+  let start: ChildProcess
+  const out: string[] = []
+
+  afterAll(async () => {
+    if (start?.pid && start.exitCode === null) process.kill(-start.pid, 'SIGKILL')
+  })
+
+  it('delivers a sample event to the demo receiver and logs it as delivered', async () => {
+    // Own process group, so Ctrl-C can be sent to npm and its child together as a terminal does.
+    start = spawn(npm, ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    start.stdout!.on('data', (d: Buffer) => out.push(d.toString()))
+    start.stderr!.on('data', (d: Buffer) => out.push(d.toString()))
+    const [, baseUrl] = await waitForOutput(start, out, /commerce-event-hub is running on (http:\/\/127\.0\.0\.1:\d+)/, 120_000)
+    const [, webhookUrl] = await waitForOutput(start, out, /Ingestion webhook:\s+POST (\S+)/, 10_000)
+    const [, logsUrl] = await waitForOutput(start, out, /Delivery logs:\s+GET (\S+)/, 10_000)
+    expect(webhookUrl).toBe(`${baseUrl}/api/v1/web/1234567-eventhub-local/ingestion/webhook`)
+
+    const sent = await run(['run', 'send', '--', 'be-observer.catalog_product_create', '--url', webhookUrl], env)
+    expect(sent.code).toBe(0)
+    expect(sent.output).toContain('200 OK')
+    expect(sent.output).toContain('"message": "Event published successfully"')
+
+    const [line] = await waitForOutput(start, out, /\[demo-receiver\] verified delivery .*\n/, 30_000)
+    expect(JSON.parse(line.slice(line.indexOf(': {') + 2))).toMatchObject({
+      type: 'be-observer.catalog_product_create',
+      attempt: 1,
+      data: { id: 'PRODUCT_SKU', type: 'product' },
+    })
+
+    const res = await fetch(logsUrl, {
+      headers: { authorization: 'Bearer local-ims-token', 'x-gw-ims-org-id': 'LOCALORG@AdobeOrg' },
+    })
+    expect(res.status).toBe(200)
+    const logs = (await res.json()) as { items: { eventType: string; status: string; subscriptionId: string }[] }
+    expect(logs.items.map(({ eventType, status, subscriptionId }) => ({ eventType, status, subscriptionId }))).toEqual([
+      { eventType: 'be-observer.catalog_product_create', status: 'delivered', subscriptionId: 'default' },
+    ])
+
+    // Ctrl-C: npm itself dies of the signal; the stack must shut down and leave no process behind.
+    process.kill(-start.pid!, 'SIGINT')
+    expect(await groupGone(start.pid!, 15_000)).toBe(true)
+    expect(out.join('')).toContain('[local] stopping…')
+  }, 180_000)
+})
