@@ -21,7 +21,7 @@ import {
 } from '../test/fixtures/apps/events/harness'
 import { loadOnboardingConfig } from '../onboarding/config-loader'
 import { reconcile } from '../onboarding/reconcile'
-import { CONSUMER_ACTION } from '../onboarding/events-client'
+import { CONSUMER_ACTION, connectLocal } from '../onboarding/events-client'
 import { eventRegistry } from '../actions/lib/event-registry'
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
@@ -256,14 +256,13 @@ function routing(): Promise<
   }
 > {
   return withStack(undefined, { LOG_LEVEL: 'warn' }, async (stack) => {
-    const client = await eventsClient(stack)
-    const { providerIds } = await reconcile(client, loadOnboardingConfig(), {
-      orgId: stack.config.imsOrgId,
-      projectId: 'local-project',
-      workspaceId: 'local-workspace',
-      clientId: 'local-api-key',
-      runtimeAction: CONSUMER_ACTION,
+    const conn = await connectLocal({
+      baseUrl: stack.baseUrl,
+      imsToken: stack.config.imsToken,
+      imsOrgId: stack.config.imsOrgId,
     })
+    const client = conn.client as unknown as EventsClient
+    const { providerIds } = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
     const defs = eventRegistry.all()
     const make = (i: number) => {
       const d = defs[i % defs.length]

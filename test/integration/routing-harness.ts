@@ -10,14 +10,16 @@ import { startTestStack, type TestStack } from '../helpers/stack'
 import { loadOnboardingConfig } from '../../onboarding/config-loader'
 import { reconcile } from '../../onboarding/reconcile'
 import { connectLocal } from '../../onboarding/events-client'
+import { localWorkspace } from '../../local/stack-config'
 import { CONSUMER_ACTION } from '../../onboarding/events-client'
 import { eventRegistry, type ProviderKey } from '../../actions/lib/event-registry'
 import type { AttemptEvent, DeliveryTrace } from '../../local/events'
 import type { StackConfig } from '../../local/stack-config'
 
 /** Developer Console coordinates of the onboarded workspace. */
-export const WS = { project: 'local-project', workspace: 'local-workspace' } as const
-export const API_KEY = 'local-api-key'
+/** The local workspace the stack's actions and onboarding share. */
+export const WS = localWorkspace({})
+export const API_KEY = WS.apiKey
 
 /** The `@adobe/aio-lib-events` client (untyped JS library). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -93,9 +95,9 @@ export async function startRoutingStack(
 /** Re-reads the workspace's registrations (after a test creates one). */
 export async function refreshRegistrations(rs: RoutingStack): Promise<void> {
   const all = await rs.events.getAllRegistrationsForWorkspace(
-    rs.stack.config.imsOrgId,
-    WS.project,
-    WS.workspace,
+    WS.consumerOrgId,
+    WS.projectId,
+    WS.workspaceId,
   )
   for (const r of all._embedded?.registrations ?? []) rs.registrations.set(r.name, r.registration_id)
 }
