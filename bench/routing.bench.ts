@@ -21,7 +21,7 @@ import {
 } from '../test/fixtures/apps/events/harness'
 import { loadOnboardingConfig } from '../onboarding/config-loader'
 import { reconcile } from '../onboarding/reconcile'
-import { CONSUMER_ACTION, connectLocal } from '../onboarding/events-client'
+import { connectLocal } from '../onboarding/events-client'
 import { eventRegistry } from '../actions/lib/event-registry'
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
