@@ -60,7 +60,10 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
 
-  const conn = await connectLocal({ baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId }, env)
+  const conn = await connectLocal(
+    { baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId },
+    env,
+  )
   const onboarding = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
   const s = summarise(onboarding.steps)
 
@@ -69,7 +72,9 @@ async function main(argv: string[]): Promise<void> {
   for (const line of stack.banner) say(`[local] ${line}`)
   say(`[local] onboarding: ${s.create} created, ${s.update} updated, ${s.unchanged} unchanged`)
   say('')
-  say(`  Ingestion webhook:  POST ${stack.baseUrl}/api/v1/web/${ns}/ingestion/webhook  (auth: ${env.INGESTION_AUTH})`)
+  say(
+    `  Ingestion webhook:  POST ${stack.baseUrl}/api/v1/web/${ns}/ingestion/webhook  (auth: ${env.INGESTION_AUTH})`,
+  )
   if (env.INGESTION_AUTH === 'none') {
     say('  WARNING: INGESTION_AUTH=none — anyone who can reach this URL can publish events.')
   }
@@ -81,7 +86,9 @@ async function main(argv: string[]): Promise<void> {
         : `  Demo receiver:      ${receiver.url}  (not subscribed: WEBHOOK_URL is set in .env)`,
     )
   }
-  say(`  Delivery logs:      GET ${stack.baseUrl}/api/v1/web/${ns}/admin/logs  (Authorization: Bearer ${stack.config.imsToken}, x-gw-ims-org-id: ${stack.config.imsOrgId})`)
+  say(
+    `  Delivery logs:      GET ${stack.baseUrl}/api/v1/web/${ns}/admin/logs  (Authorization: Bearer ${stack.config.imsToken}, x-gw-ims-org-id: ${stack.config.imsOrgId})`,
+  )
   say('  Debug Tracing:      npm run trace')
   say('  Stop:               Ctrl-C (data persists in DATA_DIR)')
   say('')

@@ -44,7 +44,10 @@ export const LOCAL_DEFAULTS = {
 /** Parses `ns1=uuid:key,ns2=uuid:key`. */
 export function parseNamespaces(raw: string | undefined): NamespaceAuth {
   const out: NamespaceAuth = new Map()
-  for (const part of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=')
     if (eq < 1 || !part.slice(eq + 1).includes(':')) {
       throw new Error(`LOCAL_NAMESPACES entry "${part.split('=')[0]}" must look like ns=uuid:key`)

@@ -53,7 +53,10 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     try {
       const url = new URL(req.url ?? '/', 'http://local')
       if (url.pathname === '/health') {
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'starting', services: services.map((s) => s.name) })
+        sendJson(res, ready ? 200 : 503, {
+          status: ready ? 'ok' : 'starting',
+          services: services.map((s) => s.name),
+        })
         return
       }
       for (const service of services) {

@@ -58,7 +58,9 @@ function readJson(file: string): unknown {
 function check(schema: Joi.Schema, value: unknown, file: string): void {
   const { error } = schema.validate(value, { abortEarly: false })
   if (error) {
-    throw new Error(`${file}: ${error.details.map((d) => `${d.path.join('.') || '(root)'}: ${d.message}`).join('; ')}`)
+    throw new Error(
+      `${file}: ${error.details.map((d) => `${d.path.join('.') || '(root)'}: ${d.message}`).join('; ')}`,
+    )
   }
 }
 
@@ -80,8 +82,10 @@ export function loadOnboardingConfig(dir = DEFAULT_CONFIG_DIR): OnboardingConfig
   for (const [entity, keys] of Object.entries(registrations as Record<string, ProviderKey[]>)) {
     if (!registry.entities().includes(entity)) problems.push(`${entity}: unknown entity (not in events.json)`)
     for (const key of keys) {
-      if (!(providers as ProviderConfig[]).some((p) => p.key === key)) problems.push(`${entity}: provider ${key} is not in providers.json`)
-      else if (!registry.byEntity(entity).some((d) => d.provider === key)) problems.push(`${entity}: events.json has no ${key} events for it`)
+      if (!(providers as ProviderConfig[]).some((p) => p.key === key))
+        problems.push(`${entity}: provider ${key} is not in providers.json`)
+      else if (!registry.byEntity(entity).some((d) => d.provider === key))
+        problems.push(`${entity}: events.json has no ${key} events for it`)
     }
   }
   if (problems.length) throw new Error(`${registrationsFile}: ${problems.join('; ')}`)

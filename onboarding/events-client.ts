@@ -25,10 +25,16 @@ export interface LocalStackTarget {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const eventsLib = () => require('@adobe/aio-lib-events') as { init: (orgId: string, apiKey: string, token: string, httpOptions?: object) => Promise<EventsManagement> }
+const eventsLib = () =>
+  require('@adobe/aio-lib-events') as {
+    init: (orgId: string, apiKey: string, token: string, httpOptions?: object) => Promise<EventsManagement>
+  }
 
 /** Connects to the local stack's I/O Events emulation, in the workspace the local runtime's actions use. */
-export async function connectLocal(local: LocalStackTarget, env: NodeJS.ProcessEnv = {}): Promise<OnboardingConnection> {
+export async function connectLocal(
+  local: LocalStackTarget,
+  env: NodeJS.ProcessEnv = {},
+): Promise<OnboardingConnection> {
   const ws = localWorkspace(env)
   const client = await eventsLib().init(local.imsOrgId, ws.apiKey, local.imsToken, {
     eventsBaseURL: local.baseUrl,

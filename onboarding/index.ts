@@ -32,7 +32,8 @@ export function parseArgs(argv: string[]): OnboardArgs {
     else if (a === '--prune') args.prune = true
     else if (a === '--yes' || a === '-y') args.yes = true
     else if (a === '--url') args.url = argv[++i]
-    else throw new Error(`unknown option ${a} (expected --local, --dry-run, --prune, --yes, --url <stack url>)`)
+    else
+      throw new Error(`unknown option ${a} (expected --local, --dry-run, --prune, --yes, --url <stack url>)`)
   }
   if (args.url) args.local = true
   return args
@@ -69,17 +70,23 @@ export async function runOnboard(argv: string[], env: NodeJS.ProcessEnv, out = c
     const args = parseArgs(argv)
     const config = loadOnboardingConfig()
     const conn = args.local
-      ? await connectLocal({
-          baseUrl: args.url ?? `http://127.0.0.1:${env.PORT ?? 9080}`,
-          imsToken: env.LOCAL_IMS_TOKEN ?? LOCAL_DEFAULTS.imsToken,
-          imsOrgId: env.LOCAL_IMS_ORG_ID ?? LOCAL_DEFAULTS.imsOrgId,
-        }, env)
+      ? await connectLocal(
+          {
+            baseUrl: args.url ?? `http://127.0.0.1:${env.PORT ?? 9080}`,
+            imsToken: env.LOCAL_IMS_TOKEN ?? LOCAL_DEFAULTS.imsToken,
+            imsOrgId: env.LOCAL_IMS_ORG_ID ?? LOCAL_DEFAULTS.imsOrgId,
+          },
+          env,
+        )
       : await connectAdobe(env)
     out(`Onboarding ${conn.where}${args.dryRun ? ' (dry run)' : ''}`)
     if (args.prune && !args.dryRun && !args.yes) {
       const plan = await reconcile(conn.client, config, conn.target, { dryRun: true, prune: true })
       const deletions = plan.steps.filter((s) => s.op === 'delete')
-      if (deletions.length && !(await confirm(`--prune will delete ${deletions.map((d) => d.name).join(', ')}. Continue?`))) {
+      if (
+        deletions.length &&
+        !(await confirm(`--prune will delete ${deletions.map((d) => d.name).join(', ')}. Continue?`))
+      ) {
         out('Aborted: nothing deleted (pass --yes to prune without asking).')
         return 1
       }
@@ -87,7 +94,10 @@ export async function runOnboard(argv: string[], env: NodeJS.ProcessEnv, out = c
     const { steps } = await reconcile(conn.client, config, conn.target, {
       dryRun: args.dryRun,
       prune: args.prune,
-      onStep: (s) => out(`  ${ICON[s.op]} ${s.kind} ${s.name}: ${s.op === 'unchanged' ? 'unchanged' : args.dryRun ? `would ${s.op}` : `${s.op}d`}`),
+      onStep: (s) =>
+        out(
+          `  ${ICON[s.op]} ${s.kind} ${s.name}: ${s.op === 'unchanged' ? 'unchanged' : args.dryRun ? `would ${s.op}` : `${s.op}d`}`,
+        ),
     })
     out(formatSummary(steps, args.dryRun))
     return 0

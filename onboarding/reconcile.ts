@@ -13,9 +13,21 @@ import type { ProviderKey } from '../actions/lib/event-registry'
 export interface EventsManagement {
   getAllProviders(orgId: string): Promise<any>
   createProvider(orgId: string, projectId: string, workspaceId: string, body: object): Promise<any>
-  updateProvider(orgId: string, projectId: string, workspaceId: string, providerId: string, body: object): Promise<any>
+  updateProvider(
+    orgId: string,
+    projectId: string,
+    workspaceId: string,
+    providerId: string,
+    body: object,
+  ): Promise<any>
   getAllEventMetadataForProvider(providerId: string): Promise<any>
-  createEventMetadataForProvider(orgId: string, projectId: string, workspaceId: string, providerId: string, body: object): Promise<any>
+  createEventMetadataForProvider(
+    orgId: string,
+    projectId: string,
+    workspaceId: string,
+    providerId: string,
+    body: object,
+  ): Promise<any>
   updateEventMetadataForProvider(
     orgId: string,
     projectId: string,
@@ -24,11 +36,28 @@ export interface EventsManagement {
     eventCode: string,
     body: object,
   ): Promise<any>
-  deleteEventMetadata(orgId: string, projectId: string, workspaceId: string, providerId: string, eventCode: string): Promise<any>
+  deleteEventMetadata(
+    orgId: string,
+    projectId: string,
+    workspaceId: string,
+    providerId: string,
+    eventCode: string,
+  ): Promise<any>
   getAllRegistrationsForWorkspace(orgId: string, projectId: string, workspaceId: string): Promise<any>
   createRegistration(orgId: string, projectId: string, workspaceId: string, body: object): Promise<any>
-  updateRegistration(orgId: string, projectId: string, workspaceId: string, registrationId: string, body: object): Promise<any>
-  deleteRegistration(orgId: string, projectId: string, workspaceId: string, registrationId: string): Promise<any>
+  updateRegistration(
+    orgId: string,
+    projectId: string,
+    workspaceId: string,
+    registrationId: string,
+    body: object,
+  ): Promise<any>
+  deleteRegistration(
+    orgId: string,
+    projectId: string,
+    workspaceId: string,
+    registrationId: string,
+  ): Promise<any>
 }
 
 /** Which workspace to onboard, and the consumer that registrations deliver to. */
@@ -84,7 +113,11 @@ function normaliseTemplate(value: unknown): string | undefined {
   return value
 }
 
-function desiredRegistrations(config: OnboardingConfig, ids: Partial<Record<ProviderKey, string>>, target: OnboardingTarget) {
+function desiredRegistrations(
+  config: OnboardingConfig,
+  ids: Partial<Record<ProviderKey, string>>,
+  target: OnboardingTarget,
+) {
   return Object.entries(config.registrations).flatMap(([entity, keys]) =>
     keys.map((key) => ({
       name: `${REGISTRATION_PREFIX}${entity}-${key}`,
@@ -144,7 +177,9 @@ export async function reconcile(
   // 2. Event metadata per provider, with the sample template (Developer Console "send sample event").
   for (const p of config.providers as ProviderConfig[]) {
     const providerId = providerIds[p.key]
-    const existing = providerId ? embedded(await client.getAllEventMetadataForProvider(providerId), 'eventmetadata') : []
+    const existing = providerId
+      ? embedded(await client.getAllEventMetadataForProvider(providerId), 'eventmetadata')
+      : []
     const wanted = config.registry.byProvider(p.key)
     for (const def of wanted) {
       const body = {
@@ -180,7 +215,10 @@ export async function reconcile(
   }
 
   // 3. Registrations delivering to the consumer action.
-  const existingRegs = embedded(await client.getAllRegistrationsForWorkspace(orgId, projectId, workspaceId), 'registrations')
+  const existingRegs = embedded(
+    await client.getAllRegistrationsForWorkspace(orgId, projectId, workspaceId),
+    'registrations',
+  )
   const wantedRegs = desiredRegistrations(config, providerIds, target)
   for (const reg of wantedRegs) {
     const found = existingRegs.find((e) => e.name === reg.name)

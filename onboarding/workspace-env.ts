@@ -6,10 +6,12 @@
 
 /** Where each variable comes from in the Developer Console. */
 const WHERE: Record<string, string> = {
-  OAUTH_CLIENT_ID: 'Developer Console → your project → workspace → OAuth Server-to-Server credential → Client ID',
+  OAUTH_CLIENT_ID:
+    'Developer Console → your project → workspace → OAuth Server-to-Server credential → Client ID',
   OAUTH_CLIENT_SECRET: 'same credential → "Retrieve client secret"',
   OAUTH_ORG_ID: 'same credential → Credential details → Organization ID (ends with @AdobeOrg)',
-  OAUTH_SCOPES: 'same credential → Scopes (comma-separated, e.g. AdobeID,openid,adobeio_api,read_client_secret,manage_client_secrets)',
+  OAUTH_SCOPES:
+    'same credential → Scopes (comma-separated, e.g. AdobeID,openid,adobeio_api,read_client_secret,manage_client_secrets)',
   OAUTH_TECHNICAL_ACCOUNT_ID: 'same credential → Technical account ID (ends with @techacct.adobe.com)',
   OAUTH_TECHNICAL_ACCOUNT_EMAIL: 'same credential → Technical account email',
   IO_CONSUMER_ID: 'Developer Console → Download all (workspace JSON) → project.org.id',
@@ -47,7 +49,8 @@ export function readWorkspaceEnv(env: NodeJS.ProcessEnv): AdobeWorkspaceEnv {
   for (const name of Object.keys(WHERE)) {
     const value = env[name]?.trim()
     if (!value) problems.push(`${name} is missing — find it in ${WHERE[name]}`)
-    else if (FORMAT[name] && !FORMAT[name].test(value)) problems.push(`${name} is malformed — expected ${FORMAT[name]} (${WHERE[name]})`)
+    else if (FORMAT[name] && !FORMAT[name].test(value))
+      problems.push(`${name} is malformed — expected ${FORMAT[name]} (${WHERE[name]})`)
   }
   if (problems.length) throw new Error(`Cannot onboard: fix .env:\n  - ${problems.join('\n  - ')}`)
   const v = (name: string) => env[name]!.trim()
@@ -55,7 +58,10 @@ export function readWorkspaceEnv(env: NodeJS.ProcessEnv): AdobeWorkspaceEnv {
     clientId: v('OAUTH_CLIENT_ID'),
     clientSecret: v('OAUTH_CLIENT_SECRET'),
     orgId: v('OAUTH_ORG_ID'),
-    scopes: v('OAUTH_SCOPES').split(',').map((s) => s.trim()).filter(Boolean),
+    scopes: v('OAUTH_SCOPES')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     technicalAccountId: v('OAUTH_TECHNICAL_ACCOUNT_ID'),
     technicalAccountEmail: v('OAUTH_TECHNICAL_ACCOUNT_EMAIL'),
     consumerId: v('IO_CONSUMER_ID'),

@@ -14,14 +14,21 @@ export const END = '<!-- event-catalogue:end -->'
 function fieldsOf(template: unknown): string {
   const sample = Array.isArray(template) ? template[0] : template
   const obj = (sample as { value?: unknown })?.value ?? sample
-  return obj && typeof obj === 'object' ? Object.keys(obj as object).map((k) => `\`${k}\``).join(', ') : ''
+  return obj && typeof obj === 'object'
+    ? Object.keys(obj as object)
+        .map((k) => `\`${k}\``)
+        .join(', ')
+    : ''
 }
 
 /** The catalogue as a markdown table. */
 export function renderCatalogue(registry: EventRegistry = eventRegistry): string {
   const rows = registry
     .all()
-    .map((d) => `| ${d.entity} | ${d.provider} | \`${d.code}\` | ${Array.isArray(d.sampleEventTemplate) ? 'array of: ' : ''}${fieldsOf(d.sampleEventTemplate)} |`)
+    .map(
+      (d) =>
+        `| ${d.entity} | ${d.provider} | \`${d.code}\` | ${Array.isArray(d.sampleEventTemplate) ? 'array of: ' : ''}${fieldsOf(d.sampleEventTemplate)} |`,
+    )
   return ['| entity | provider | event code | sample fields |', '|---|---|---|---|', ...rows].join('\n')
 }
 

@@ -72,9 +72,7 @@ export const parsers = {
     throw new Error('expected true or false')
   },
   list: (raw: unknown): string[] =>
-    (Array.isArray(raw) ? raw.map(String) : String(raw).split(','))
-      .map((s) => s.trim())
-      .filter(Boolean),
+    (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((s) => s.trim()).filter(Boolean),
   oneOf:
     <T extends string>(...allowed: T[]) =>
     (raw: unknown): T => {

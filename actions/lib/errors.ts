@@ -116,4 +116,3 @@ export function toActionErrorResponse(err: unknown): ActionError {
   const { statusCode, message } = describeError(err)
   return actionErrorResponse(statusCode, message)
 }
-

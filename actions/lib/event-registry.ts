@@ -55,10 +55,15 @@ export function createEventRegistry(raw: unknown, source = 'events.json'): Event
   }
   const all: EventDefinition[] = []
   const seen = new Map<string, string>()
-  for (const [entity, providers] of Object.entries(raw as Record<string, Record<string, Record<string, { sampleEventTemplate: unknown }>>>)) {
+  for (const [entity, providers] of Object.entries(
+    raw as Record<string, Record<string, Record<string, { sampleEventTemplate: unknown }>>>,
+  )) {
     for (const provider of ['commerce', 'backoffice'] as const) {
       for (const [code, def] of Object.entries(providers[provider] ?? {})) {
-        if (seen.has(code)) throw new Error(`${source}: event code ${code} is listed under both ${seen.get(code)} and ${entity}`)
+        if (seen.has(code))
+          throw new Error(
+            `${source}: event code ${code} is listed under both ${seen.get(code)} and ${entity}`,
+          )
         seen.set(code, entity)
         all.push({ code, entity, provider, sampleEventTemplate: def.sampleEventTemplate })
       }

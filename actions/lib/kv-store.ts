@@ -43,7 +43,11 @@ export function fromAioState(state: StateLike): KvStore {
       return res?.value
     },
     async put(key, value, ttlSeconds) {
-      await state.put(key, value, ttlSeconds === undefined ? undefined : { ttl: Math.min(ttlSeconds, MAX_TTL_SECONDS) })
+      await state.put(
+        key,
+        value,
+        ttlSeconds === undefined ? undefined : { ttl: Math.min(ttlSeconds, MAX_TTL_SECONDS) },
+      )
     },
     async delete(key) {
       await state.delete(key)
@@ -81,7 +85,12 @@ export function createMemoryStore(clock: Pick<Clock, 'now'>): KvStore & { dump()
     return data.get(key)
   }
   const toRegex = (glob: string) =>
-    new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`)
+    new RegExp(
+      `^${glob
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+        .join('.*')}$`,
+    )
   return {
     async get(key) {
       return live(key)?.value

@@ -12,7 +12,8 @@ export interface Logger {
   error(message: string, meta?: Record<string, unknown>): void
 }
 
-const SECRET_KEY = /secret|password|passwd|token|authorization|api[-_]?key|signature|credential|private|cookie|^__ow_headers$|^__adobe_headers$/i
+const SECRET_KEY =
+  /secret|password|passwd|token|authorization|api[-_]?key|signature|credential|private|cookie|^__ow_headers$|^__adobe_headers$/i
 const SECRET_VALUE = /(whsec_[A-Za-z0-9+/=]+)|(Bearer\s+[A-Za-z0-9._~+/=-]+)|(Basic\s+[A-Za-z0-9+/=]+)/g
 
 /** Returns a copy of `value` with secret-looking keys and values replaced by `[REDACTED]`. */

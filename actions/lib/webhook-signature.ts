@@ -76,7 +76,9 @@ export function verifySignature(
   const id = headers['webhook-id']
   const ts = headers['webhook-timestamp']
   const sig = headers['webhook-signature']
-  const missing = [!id && 'webhook-id', !ts && 'webhook-timestamp', !sig && 'webhook-signature'].filter(Boolean)
+  const missing = [!id && 'webhook-id', !ts && 'webhook-timestamp', !sig && 'webhook-signature'].filter(
+    Boolean,
+  )
   if (missing.length) return { ok: false, reason: `missing header(s): ${missing.join(', ')}` }
   if (!/^\d{1,12}$/.test(ts!)) return { ok: false, reason: 'webhook-timestamp must be Unix seconds' }
   const t = Number(ts)

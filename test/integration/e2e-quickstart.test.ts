@@ -11,7 +11,12 @@ const root = path.resolve(__dirname, '../..')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
 /** Collects a child's stdout and resolves when a line matches. */
-function waitForOutput(child: ChildProcess, out: string[], pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+function waitForOutput(
+  child: ChildProcess,
+  out: string[],
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const m = out.join('').match(pattern)
@@ -21,7 +26,10 @@ function waitForOutput(child: ChildProcess, out: string[], pattern: RegExp, time
         resolve(m)
       }
     }
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${out.join('')}`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}; output:\n${out.join('')}`)),
+      timeoutMs,
+    )
     child.stdout?.on('data', check)
     check()
   })
@@ -67,12 +75,20 @@ describe('quickstart: npm start + npm run send', () => {
     start = spawn(npm, ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     start.stdout!.on('data', (d: Buffer) => out.push(d.toString()))
     start.stderr!.on('data', (d: Buffer) => out.push(d.toString()))
-    const [, baseUrl] = await waitForOutput(start, out, /commerce-event-hub is running on (http:\/\/127\.0\.0\.1:\d+)/, 120_000)
+    const [, baseUrl] = await waitForOutput(
+      start,
+      out,
+      /commerce-event-hub is running on (http:\/\/127\.0\.0\.1:\d+)/,
+      120_000,
+    )
     const [, webhookUrl] = await waitForOutput(start, out, /Ingestion webhook:\s+POST (\S+)/, 10_000)
     const [, logsUrl] = await waitForOutput(start, out, /Delivery logs:\s+GET (\S+)/, 10_000)
     expect(webhookUrl).toBe(`${baseUrl}/api/v1/web/1234567-eventhub-local/ingestion/webhook`)
 
-    const sent = await run(['run', 'send', '--', 'be-observer.catalog_product_create', '--url', webhookUrl], env)
+    const sent = await run(
+      ['run', 'send', '--', 'be-observer.catalog_product_create', '--url', webhookUrl],
+      env,
+    )
     expect(sent.code).toBe(0)
     expect(sent.output).toContain('200 OK')
     expect(sent.output).toContain('"message": "Event published successfully"')
@@ -88,8 +104,12 @@ describe('quickstart: npm start + npm run send', () => {
       headers: { authorization: 'Bearer local-ims-token', 'x-gw-ims-org-id': 'LOCALORG@AdobeOrg' },
     })
     expect(res.status).toBe(200)
-    const logs = (await res.json()) as { items: { eventType: string; status: string; subscriptionId: string }[] }
-    expect(logs.items.map(({ eventType, status, subscriptionId }) => ({ eventType, status, subscriptionId }))).toEqual([
+    const logs = (await res.json()) as {
+      items: { eventType: string; status: string; subscriptionId: string }[]
+    }
+    expect(
+      logs.items.map(({ eventType, status, subscriptionId }) => ({ eventType, status, subscriptionId })),
+    ).toEqual([
       { eventType: 'be-observer.catalog_product_create', status: 'delivered', subscriptionId: 'default' },
     ])
 

@@ -18,17 +18,31 @@ describe('onboarding (local stack)', () => {
 
   beforeAll(async () => {
     stack = await startTestStack()
-    conn = await connectLocal({ baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId })
+    conn = await connectLocal({
+      baseUrl: stack.baseUrl,
+      imsToken: stack.config.imsToken,
+      imsOrgId: stack.config.imsOrgId,
+    })
   })
   afterAll(() => stack?.close())
 
   it('creates everything on the first run and nothing on the second', async () => {
     const first = await reconcile(conn.client, config, conn.target)
-    expect(summarise(first.steps)).toEqual({ create: 2 + codes + registrations, update: 0, unchanged: 0, delete: 0 })
+    expect(summarise(first.steps)).toEqual({
+      create: 2 + codes + registrations,
+      update: 0,
+      unchanged: 0,
+      delete: 0,
+    })
     expect(Object.keys(first.providerIds).sort()).toEqual(['backoffice', 'commerce'])
 
     const second = await reconcile(conn.client, config, conn.target)
-    expect(summarise(second.steps)).toEqual({ create: 0, update: 0, unchanged: 2 + codes + registrations, delete: 0 })
+    expect(summarise(second.steps)).toEqual({
+      create: 0,
+      update: 0,
+      unchanged: 2 + codes + registrations,
+      delete: 0,
+    })
     expect(second.providerIds).toEqual(first.providerIds)
 
     const providers = await conn.client.getAllProviders(conn.target.orgId)
@@ -57,8 +71,12 @@ describe('onboarding (local stack)', () => {
   it('updates what drifted and prunes what config no longer lists', async () => {
     const edited: OnboardingConfig = {
       ...config,
-      providers: config.providers.map((p) => (p.key === 'commerce' ? { ...p, description: 'edited description' } : p)),
-      registrations: Object.fromEntries(Object.entries(config.registrations).filter(([entity]) => entity !== 'stock')),
+      providers: config.providers.map((p) =>
+        p.key === 'commerce' ? { ...p, description: 'edited description' } : p,
+      ),
+      registrations: Object.fromEntries(
+        Object.entries(config.registrations).filter(([entity]) => entity !== 'stock'),
+      ),
     }
     const dry = await reconcile(conn.client, edited, conn.target, { dryRun: true, prune: true })
     const changed = dry.steps.filter((s) => s.op !== 'unchanged')
@@ -73,8 +91,14 @@ describe('onboarding (local stack)', () => {
     const again = await reconcile(conn.client, edited, conn.target, { prune: true })
     expect(summarise(again.steps)).toMatchObject({ create: 0, update: 0, delete: 0 })
 
-    const regs = await conn.client.getAllRegistrationsForWorkspace(conn.target.orgId, conn.target.projectId, conn.target.workspaceId)
-    expect(regs._embedded.registrations.map((r: { name: string }) => r.name)).not.toContain('event-hub-stock-commerce')
+    const regs = await conn.client.getAllRegistrationsForWorkspace(
+      conn.target.orgId,
+      conn.target.projectId,
+      conn.target.workspaceId,
+    )
+    expect(regs._embedded.registrations.map((r: { name: string }) => r.name)).not.toContain(
+      'event-hub-stock-commerce',
+    )
   })
 
   it('exits non-zero with the API error when the stack is unreachable', async () => {

@@ -94,11 +94,7 @@ export async function startRoutingStack(
 
 /** Re-reads the workspace's registrations (after a test creates one). */
 export async function refreshRegistrations(rs: RoutingStack): Promise<void> {
-  const all = await rs.events.getAllRegistrationsForWorkspace(
-    WS.consumerOrgId,
-    WS.projectId,
-    WS.workspaceId,
-  )
+  const all = await rs.events.getAllRegistrationsForWorkspace(WS.consumerOrgId, WS.projectId, WS.workspaceId)
   for (const r of all._embedded?.registrations ?? []) rs.registrations.set(r.name, r.registration_id)
 }
 

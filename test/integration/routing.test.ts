@@ -150,11 +150,17 @@ describe('routing on the local stack (publisher chain working)', () => {
   test('an event code nobody routes → 200 "ignored", Debug Tracing 200 delivered', async () => {
     const code = 'be-observer.unrouted_thing'
     const org = WS.consumerOrgId
-    await rs.events.createEventMetadataForProvider(org, WS.projectId, WS.workspaceId, rs.providerIds.backoffice, {
-      event_code: code,
-      label: code,
-      description: 'not in events.json',
-    })
+    await rs.events.createEventMetadataForProvider(
+      org,
+      WS.projectId,
+      WS.workspaceId,
+      rs.providerIds.backoffice,
+      {
+        event_code: code,
+        label: code,
+        description: 'not in events.json',
+      },
+    )
     const name = `routing-test-unrouted-${randomUUID().slice(0, 8)}`
     await rs.events.createRegistration(org, WS.projectId, WS.workspaceId, {
       name,

@@ -48,7 +48,9 @@ describe('app.config.yaml', () => {
     const problems = actions().flatMap((a) => [
       ...(a.runtime === 'nodejs:22' ? [] : [`${a.name}: runtime ${a.runtime}`]),
       ...(a.annotations?.final === true ? [] : [`${a.name}: final is not true`]),
-      ...(fs.existsSync(a.function) && a.function.endsWith('.ts') ? [] : [`${a.name}: missing ${a.function}`]),
+      ...(fs.existsSync(a.function) && a.function.endsWith('.ts')
+        ? []
+        : [`${a.name}: missing ${a.function}`]),
     ])
     expect(problems).toEqual([])
   })
@@ -80,9 +82,11 @@ describe('app.config.yaml', () => {
       ),
     )
     const documented = new Set(
-      [...fs.readFileSync(path.join(root, '.env.example'), 'utf8').matchAll(/^#?\s*([A-Za-z_][A-Za-z0-9_]*)=/gm)].map(
-        (m) => m[1],
-      ),
+      [
+        ...fs
+          .readFileSync(path.join(root, '.env.example'), 'utf8')
+          .matchAll(/^#?\s*([A-Za-z_][A-Za-z0-9_]*)=/gm),
+      ].map((m) => m[1]),
     )
     expect([...vars].filter((v) => !documented.has(v)).sort()).toEqual([])
   })

@@ -164,9 +164,7 @@ export function createLogAdmin(deps: LogAdminDeps) {
     },
 
     /** GET /export: full records, newest first, paged to stay under the 1 MB result limit. */
-    async export(
-      query: LogQuery,
-    ): Promise<{
+    async export(query: LogQuery): Promise<{
       exportedAt: string
       total: number
       count: number

@@ -26,7 +26,11 @@ describe('event registry', () => {
   })
 
   it.each([
-    ['an unknown provider key', { product: { erp: {} } }, 'events.json: product.erp: "product.erp" is not allowed'],
+    [
+      'an unknown provider key',
+      { product: { erp: {} } },
+      'events.json: product.erp: "product.erp" is not allowed',
+    ],
     [
       'a code without a template',
       { product: { backoffice: { 'be-observer.x': {} } } },
@@ -40,7 +44,10 @@ describe('event registry', () => {
   it('rejects a code listed under two entities', () => {
     const t = { sampleEventTemplate: {} }
     expect(() =>
-      createEventRegistry({ a: { backoffice: { 'be-observer.x': t } }, b: { backoffice: { 'be-observer.x': t } } }),
+      createEventRegistry({
+        a: { backoffice: { 'be-observer.x': t } },
+        b: { backoffice: { 'be-observer.x': t } },
+      }),
     ).toThrow('events.json: event code be-observer.x is listed under both a and b')
   })
 })

@@ -18,8 +18,16 @@ import {
 
 describe('response builders (starter-kit shapes)', () => {
   it.each([
-    ['actionSuccessResponse', actionSuccessResponse('done'), { statusCode: 200, body: { success: true, message: 'done' } }],
-    ['actionErrorResponse', actionErrorResponse(404, 'nope'), { statusCode: 404, body: { success: false, error: 'nope' } }],
+    [
+      'actionSuccessResponse',
+      actionSuccessResponse('done'),
+      { statusCode: 200, body: { success: true, message: 'done' } },
+    ],
+    [
+      'actionErrorResponse',
+      actionErrorResponse(404, 'nope'),
+      { statusCode: 404, body: { success: false, error: 'nope' } },
+    ],
     [
       'successResponse',
       successResponse('be-observer.x', { success: true, message: 'ok' }),

@@ -28,7 +28,11 @@ describe('Standard Webhooks signing', () => {
     const wh = new Webhook(secret)
     const date = new Date(NOW * 1000)
     const signature = wh.sign('msg_2', date, body)
-    const headers = { 'webhook-id': 'msg_2', 'webhook-timestamp': String(NOW), 'webhook-signature': signature }
+    const headers = {
+      'webhook-id': 'msg_2',
+      'webhook-timestamp': String(NOW),
+      'webhook-signature': signature,
+    }
     expect(verifySignature([secret], headers, body, NOW)).toEqual({ ok: true })
   })
 
@@ -43,12 +47,45 @@ describe('Standard Webhooks signing', () => {
   it.each([
     ['wrong secret', [other], good, body, 'webhook-signature does not match'],
     ['tampered body', [secret], good, body + ' ', 'webhook-signature does not match'],
-    ['stale timestamp', [secret], signHeaders([secret], 'm', NOW - 301, body), body, 'webhook-timestamp is too old'],
-    ['future timestamp', [secret], signHeaders([secret], 'm', NOW + 301, body), body, 'webhook-timestamp is in the future'],
-    ['missing headers', [secret], {}, body, 'missing header(s): webhook-id, webhook-timestamp, webhook-signature'],
-    ['non-numeric timestamp', [secret], { ...good, 'webhook-timestamp': 'soon' }, body, 'webhook-timestamp must be Unix seconds'],
-    ['no v1 signature', [secret], { ...good, 'webhook-signature': 'v2,abc' }, body, 'webhook-signature has no v1 signature'],
+    [
+      'stale timestamp',
+      [secret],
+      signHeaders([secret], 'm', NOW - 301, body),
+      body,
+      'webhook-timestamp is too old',
+    ],
+    [
+      'future timestamp',
+      [secret],
+      signHeaders([secret], 'm', NOW + 301, body),
+      body,
+      'webhook-timestamp is in the future',
+    ],
+    [
+      'missing headers',
+      [secret],
+      {},
+      body,
+      'missing header(s): webhook-id, webhook-timestamp, webhook-signature',
+    ],
+    [
+      'non-numeric timestamp',
+      [secret],
+      { ...good, 'webhook-timestamp': 'soon' },
+      body,
+      'webhook-timestamp must be Unix seconds',
+    ],
+    [
+      'no v1 signature',
+      [secret],
+      { ...good, 'webhook-signature': 'v2,abc' },
+      body,
+      'webhook-signature has no v1 signature',
+    ],
   ])('rejects %s', (_name, secrets, headers, raw, reason) => {
-    expect(verifySignature(secrets, headers as Record<string, string>, raw, NOW)).toEqual({ ok: false, reason })
+    expect(verifySignature(secrets, headers as Record<string, string>, raw, NOW)).toEqual({
+      ok: false,
+      reason,
+    })
   })
 })

@@ -23,11 +23,31 @@ describe('onboarding config', () => {
   })
 
   it.each([
-    ['providers.json', (j: any) => [{ ...j[0], key: 'erp' }, j[1]], 'providers.json: 0.key: "[0].key" must be one of [commerce, backoffice]'],
-    ['providers.json', (j: any) => [j[0], { ...j[1], label: undefined }], 'providers.json: 1.label: "[1].label" is required'],
-    ['registrations.json', (j: any) => ({ ...j, invoice: ['commerce'] }), 'registrations.json: invoice: unknown entity (not in events.json)'],
-    ['registrations.json', (j: any) => ({ ...j, product: ['erp'] }), 'registrations.json: product.0: "product[0]" must be one of [commerce, backoffice]'],
-    ['events.json', (j: any) => ({ ...j, product: { ...j.product, erp: {} } }), 'events.json: product.erp: "product.erp" is not allowed'],
+    [
+      'providers.json',
+      (j: any) => [{ ...j[0], key: 'erp' }, j[1]],
+      'providers.json: 0.key: "[0].key" must be one of [commerce, backoffice]',
+    ],
+    [
+      'providers.json',
+      (j: any) => [j[0], { ...j[1], label: undefined }],
+      'providers.json: 1.label: "[1].label" is required',
+    ],
+    [
+      'registrations.json',
+      (j: any) => ({ ...j, invoice: ['commerce'] }),
+      'registrations.json: invoice: unknown entity (not in events.json)',
+    ],
+    [
+      'registrations.json',
+      (j: any) => ({ ...j, product: ['erp'] }),
+      'registrations.json: product.0: "product[0]" must be one of [commerce, backoffice]',
+    ],
+    [
+      'events.json',
+      (j: any) => ({ ...j, product: { ...j.product, erp: {} } }),
+      'events.json: product.erp: "product.erp" is not allowed',
+    ],
   ])('rejects a bad %s naming the file and path', (file, edit, message) => {
     const dir = configWith(file, edit)
     expect(() => loadOnboardingConfig(dir)).toThrow(path.join(dir, message))
@@ -45,7 +65,10 @@ describe('onboard command line', () => {
     [[], { local: false, dryRun: false, prune: false, yes: false }],
     [['--local', '--dry-run'], { local: true, dryRun: true, prune: false, yes: false }],
     [['--prune', '--yes'], { local: false, dryRun: false, prune: true, yes: true }],
-    [['--url', 'http://127.0.0.1:1'], { local: true, dryRun: false, prune: false, yes: false, url: 'http://127.0.0.1:1' }],
+    [
+      ['--url', 'http://127.0.0.1:1'],
+      { local: true, dryRun: false, prune: false, yes: false, url: 'http://127.0.0.1:1' },
+    ],
   ])('parses %j', (argv, expected) => {
     expect(parseArgs(argv)).toEqual(expected)
   })

@@ -28,7 +28,11 @@ describe('readWorkspaceEnv', () => {
   })
 
   it.each([
-    ['OAUTH_CLIENT_SECRET', '', 'OAUTH_CLIENT_SECRET is missing — find it in same credential → "Retrieve client secret"'],
+    [
+      'OAUTH_CLIENT_SECRET',
+      '',
+      'OAUTH_CLIENT_SECRET is missing — find it in same credential → "Retrieve client secret"',
+    ],
     ['OAUTH_ORG_ID', '12345', 'OAUTH_ORG_ID is malformed'],
     ['IO_PROJECT_ID', 'my-project', 'IO_PROJECT_ID is malformed'],
   ])('names %s when it is wrong, without printing secrets', (name, value, message) => {
