@@ -12,6 +12,7 @@ import { signHeaders } from '../../actions/lib/webhook-signature'
 import { eventRegistry } from '../../actions/lib/event-registry'
 import { providerLabel } from '../../actions/lib/provider-resolver'
 import type { StackConfig } from '../../local/stack-config'
+export { waitFor } from '../helpers/wait-for'
 
 /** The ingestion secret the tests configure, and a previous one (rotation). */
 export const SECRET = 'whsec_' + Buffer.alloc(32, 21).toString('base64')
@@ -213,19 +214,4 @@ export function postSigned(
 ): Promise<Reply> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body)
   return post(url, raw, signed(raw, opts), query)
-}
-
-/** Polls `check` until truthy or `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await check()
-    if (v) return v as NonNullable<T>
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
 }
