@@ -13,7 +13,7 @@ import {
 } from '../lib/loop-breaker'
 import { routeEvent, type RouterResult } from '../lib/event-router'
 import { openStateStore } from '../lib/kv-store'
-import { loadConfig, parsers, type ConfigSpec } from '../lib/config'
+import { loadConfig, parsers, logLevelField, type ConfigSpec } from '../lib/config'
 import { createLogger } from '../lib/logger'
 import { systemClock } from '../lib/clock'
 import { toErrorResponse } from '../lib/errors'
@@ -28,11 +28,7 @@ interface ConsumerConfig {
 }
 
 const configSpec: ConfigSpec<ConsumerConfig> = {
-  logLevel: {
-    key: 'LOG_LEVEL',
-    default: 'info',
-    parse: parsers.oneOf('error', 'warn', 'info', 'verbose', 'debug', 'silly'),
-  },
+  logLevel: logLevelField,
   loopBreakerEvents: { key: 'LOOP_BREAKER_EVENTS', default: [], parse: parsers.list },
   loopBreakerTtlSeconds: {
     key: 'LOOP_BREAKER_TTL_SECONDS',

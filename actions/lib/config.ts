@@ -81,3 +81,13 @@ export const parsers = {
       return s
     },
 }
+
+/** The log levels `@adobe/aio-lib-core-logging` (winston) understands. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'verbose', 'debug', 'silly'] as const
+
+/** The `LOG_LEVEL` input every action reads (default `info`; a typo is a config error, not silence). */
+export const logLevelField: ConfigField<string> = {
+  key: 'LOG_LEVEL',
+  default: 'info',
+  parse: parsers.oneOf(...LOG_LEVELS),
+}

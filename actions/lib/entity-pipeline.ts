@@ -18,7 +18,7 @@ import { createRuntimeInvoker } from './action-invoker'
 import { actionSuccessResponse, actionErrorResponse, type ActionError, type ActionSuccess } from './responses'
 import { HttpError, ValidationError, toActionErrorResponse } from './errors'
 import { createLogger, type Logger } from './logger'
-import { loadConfig, parsers } from './config'
+import { loadConfig, parsers, logLevelField } from './config'
 import { systemClock, type Clock } from './clock'
 
 /** The params an entity handler is invoked with (by the consumer). */
@@ -171,11 +171,7 @@ export interface EntityHandlerConfig {
 }
 
 const configSpec = {
-  logLevel: {
-    key: 'LOG_LEVEL',
-    default: 'info',
-    parse: parsers.oneOf('error', 'warn', 'info', 'verbose', 'debug', 'silly'),
-  },
+  logLevel: logLevelField,
   publisherAction: { key: 'PUBLISHER_ACTION', default: DEFAULT_PUBLISHER_ACTION, parse: parsers.string },
 }
 

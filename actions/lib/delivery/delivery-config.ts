@@ -2,7 +2,7 @@
  * Inputs of the publisher and admin actions (all optional, with defaults), read once per
  * activation with `loadConfig`. Every key is listed in `.env.example` ("Publisher and admin").
  */
-import { loadConfig, parsers, type ConfigSpec } from '../config'
+import { loadConfig, logLevelField, parsers, type ConfigSpec } from '../config'
 import { ConfigError } from '../errors'
 import { eventRegistry } from '../event-registry'
 import { DEFAULT_SUBSCRIPTION_ID } from '../subscriptions/subscription'
@@ -51,7 +51,7 @@ const durationIn =
   }
 
 const spec: ConfigSpec<DeliveryConfig> = {
-  logLevel: { key: 'LOG_LEVEL', default: 'info' },
+  logLevel: logLevelField,
   webhookUrl: { key: 'WEBHOOK_URL', parse: parsers.string },
   webhookSecrets: {
     key: 'WEBHOOK_SECRET',
