@@ -34,7 +34,7 @@ export async function createRuntimeService(ctx: StackContext): Promise<RuntimeSe
   if (manifest.missingEnv.length > 0) {
     const names = manifest.missingEnv.map((n) => `$${n}`).join(', ')
     ctx.log(
-      `runtime: ${manifest.missingEnv.length} variable(s) used by manifest inputs are unset and passed as '' (as aio app deploy does): ${names}`,
+      `runtime: ${manifest.missingEnv.length} manifest variable(s) unset, passed as '' like aio app deploy does, so the actions use their defaults (set them in .env, see .env.example): ${names}`,
     )
   }
   const bundles = await buildActions([...manifest.actions.values()], {
