@@ -31,8 +31,12 @@ export function parseArgs(argv: string[]): OnboardArgs {
     else if (a === '--dry-run') args.dryRun = true
     else if (a === '--prune') args.prune = true
     else if (a === '--yes' || a === '-y') args.yes = true
-    else if (a === '--url') args.url = argv[++i]
-    else
+    else if (a === '--url') {
+      // A missing value must not fall through to onboarding against Adobe instead of the local stack.
+      const url = argv[++i]
+      if (!url || url.startsWith('-')) throw new Error('--url needs a value: the local stack URL')
+      args.url = url
+    } else
       throw new Error(`unknown option ${a} (expected --local, --dry-run, --prune, --yes, --url <stack url>)`)
   }
   if (args.url) args.local = true

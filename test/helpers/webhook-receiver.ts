@@ -154,3 +154,19 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
 }
+
+/**
+ * A `startReceiver` whose receivers are all closed after each test. Call it at the top of a test
+ * file (or in a describe block): it registers the `afterEach` hook there.
+ */
+export function receiverPool(): (options?: ReceiverOptions) => Promise<Receiver> {
+  const open: Receiver[] = []
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()))
+  })
+  return async (options) => {
+    const r = await startReceiver(options)
+    open.push(r)
+    return r
+  }
+}

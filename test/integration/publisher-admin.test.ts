@@ -2,19 +2,11 @@
  * The admin web actions through their web URLs with the IMS bearer token and org header
  * (require-adobe-auth), and the default subscription from inputs on its own stack.
  */
-import { startReceiver, type Receiver } from '../helpers/webhook-receiver'
+import { receiverPool } from '../helpers/webhook-receiver'
 import { anEvent, startPublisherStack, type PublisherStack } from './publisher-harness'
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
-const receivers: Receiver[] = []
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args)
-  receivers.push(r)
-  return r
-}
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
-})
+const receiver = receiverPool()
 
 describe('admin web actions', () => {
   let ps: PublisherStack

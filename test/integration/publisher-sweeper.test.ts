@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { closedPort, startReceiver, type Receiver } from '../helpers/webhook-receiver'
+import { closedPort, receiverPool } from '../helpers/webhook-receiver'
 import { tempDataDir, startTestStack } from '../helpers/stack'
 import {
   anEvent,
@@ -16,15 +16,7 @@ import {
   type PublisherStack,
 } from './publisher-harness'
 
-const receivers: Receiver[] = []
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args)
-  receivers.push(r)
-  return r
-}
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
-})
+const receiver = receiverPool()
 
 describe('sweeper on the local stack', () => {
   let ps: PublisherStack

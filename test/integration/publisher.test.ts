@@ -2,23 +2,17 @@
  * publisher/publish on the local stack, invoked with the real `openwhisk` client, delivering to
  * real receivers on 127.0.0.1 that verify signatures with the `standardwebhooks` package.
  */
-import { closedPort, startReceiver, type Receiver } from '../helpers/webhook-receiver'
+import { closedPort, receiverPool, verifyWithLibrary, type Receiver } from '../helpers/webhook-receiver'
 import { anEvent, startPublisherStack, type PublisherStack } from './publisher-harness'
 
 let ps: PublisherStack
-const receivers: Receiver[] = []
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args)
-  receivers.push(r)
-  return r
-}
+const receiver = receiverPool()
 
 beforeAll(async () => {
   // A tiny time scale keeps the every-minute sweeper alarm out of these tests: they invoke it themselves.
   ps = await startPublisherStack({}, { timeScale: 0.0001 })
 })
 afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
   await ps?.clear()
 })
 afterAll(async () => {
@@ -51,7 +45,6 @@ describe('publisher/publish on the local stack', () => {
       }),
     })
     const [req] = r.received
-    const { verifyWithLibrary } = await import('../helpers/webhook-receiver')
     expect(verifyWithLibrary([sub.secret], req.body, req.headers)).toEqual([0])
     expect(req.headers).toMatchObject({
       'webhook-id': `${event.id}.${sub.id}`,
@@ -259,15 +252,9 @@ describe('publisher/publish on the local stack', () => {
 })
 
 function verify(r: Receiver, secret: string): number[][] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { verifyWithLibrary } =
-    require('../helpers/webhook-receiver') as typeof import('../helpers/webhook-receiver')
   return r.received.map((q) => verifyWithLibrary([secret], q.body, q.headers))
 }
 
 function verifyWithBoth(r: Receiver, a: string, b: string): number[][] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { verifyWithLibrary } =
-    require('../helpers/webhook-receiver') as typeof import('../helpers/webhook-receiver')
   return r.received.map((q) => verifyWithLibrary([a, b], q.body, q.headers))
 }

@@ -7,12 +7,11 @@
  *   GET  /{id}         one delivery with every attempt (status, duration, error, response snippet)
  *   POST /{id}/retry   send again now, whatever the status (delivered ones too)
  */
-import { toErrorResponse, type HttpError } from '../../lib/errors'
-import { createLogger } from '../../lib/logger'
-import { openDeliveryRuntime, type RuntimeOverrides } from '../../lib/delivery/action-deps'
-import { DELIVERY_INPUT_KEYS } from '../../lib/delivery/delivery-config'
+import type { RuntimeOverrides } from '../../lib/delivery/action-deps'
+import type { ErrorResponse } from '../../lib/responses'
 import { createLogAdmin, parseLogQuery, type LogAdmin } from '../../lib/delivery-log/log-admin'
-import { matchRoute, toWebRequest, type Route, type WebResponse } from '../web-router'
+import { serveAdmin } from '../admin-action'
+import type { Route, WebResponse } from '../web-router'
 
 const ID = '([A-Za-z0-9_-]{1,210}\\.[a-z0-9-]{1,64})'
 
@@ -48,14 +47,14 @@ const ROUTES: Route<LogAdmin>[] = [
 ]
 
 /** Action entry point. */
-export async function main(
+export function main(
   params: Record<string, unknown>,
   overrides: RuntimeOverrides = {},
-): Promise<WebResponse | ReturnType<typeof toErrorResponse>> {
-  try {
-    const run = matchRoute(ROUTES, toWebRequest(params, DELIVERY_INPUT_KEYS))
-    const rt = await openDeliveryRuntime(params, 'admin-logs', overrides)
-    return await run(
+): Promise<WebResponse | ErrorResponse> {
+  return serveAdmin(
+    'admin-logs',
+    ROUTES,
+    (rt) =>
       createLogAdmin({
         logs: rt.logs,
         subscriptions: rt.subscriptions,
@@ -67,12 +66,7 @@ export async function main(
         urlPolicy: rt.urlPolicy,
         timeoutMs: rt.config.deliveryTimeoutMs,
       }),
-    )
-  } catch (err) {
-    if (((err as HttpError).statusCode ?? 500) >= 500)
-      (overrides.logger ?? createLogger('admin-logs')).error('request failed', {
-        error: (err as Error).message,
-      })
-    return toErrorResponse(err)
-  }
+    params,
+    overrides,
+  )
 }

@@ -8,13 +8,12 @@
  *   DELETE /{id}                 delete → 204
  *   POST   /{id}/rotate-secret   new secret → {subscription, secret, previousSecretExpiresAt}
  */
-import { toErrorResponse, type HttpError } from '../../lib/errors'
 import { eventRegistry } from '../../lib/event-registry'
-import { createLogger } from '../../lib/logger'
-import { openDeliveryRuntime, type RuntimeOverrides } from '../../lib/delivery/action-deps'
-import { DELIVERY_INPUT_KEYS } from '../../lib/delivery/delivery-config'
+import type { RuntimeOverrides } from '../../lib/delivery/action-deps'
+import type { ErrorResponse } from '../../lib/responses'
 import { createSubscriptionAdmin, type SubscriptionAdmin } from '../../lib/subscriptions/subscription-admin'
-import { flag, matchRoute, toWebRequest, type Route, type WebResponse } from '../web-router'
+import { serveAdmin } from '../admin-action'
+import { flag, type Route, type WebResponse } from '../web-router'
 
 const ID = '([a-z0-9-]{1,64})'
 
@@ -52,14 +51,14 @@ const ROUTES: Route<SubscriptionAdmin>[] = [
 ]
 
 /** Action entry point. */
-export async function main(
+export function main(
   params: Record<string, unknown>,
   overrides: RuntimeOverrides = {},
-): Promise<WebResponse | ReturnType<typeof toErrorResponse>> {
-  try {
-    const run = matchRoute(ROUTES, toWebRequest(params, DELIVERY_INPUT_KEYS))
-    const rt = await openDeliveryRuntime(params, 'admin-subscriptions', overrides)
-    return await run(
+): Promise<WebResponse | ErrorResponse> {
+  return serveAdmin(
+    'admin-subscriptions',
+    ROUTES,
+    (rt) =>
       createSubscriptionAdmin({
         subscriptions: rt.subscriptions,
         logs: rt.logs,
@@ -68,12 +67,7 @@ export async function main(
         rotationOverlapMs: rt.config.rotationOverlapMs,
         isKnownEventType: (code) => eventRegistry.get(code) !== undefined,
       }),
-    )
-  } catch (err) {
-    if (((err as HttpError).statusCode ?? 500) >= 500)
-      (overrides.logger ?? createLogger('admin-subscriptions')).error('request failed', {
-        error: (err as Error).message,
-      })
-    return toErrorResponse(err)
-  }
+    params,
+    overrides,
+  )
 }

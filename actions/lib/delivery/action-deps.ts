@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock'
 import { systemClock } from '../clock'
-import { UpstreamError } from '../errors'
+import { UpstreamError, describeError } from '../errors'
 import { openStateStore, type KvStore } from '../kv-store'
 import { createLogger, type Logger } from '../logger'
 import { createDeliveryLogStore, type DeliveryLogStore } from '../delivery-log/log-store'
@@ -95,4 +95,21 @@ export function activationDeadline(
   const platform = Number(platformDeadline)
   const cap = Number.isFinite(platform) && platform > 0 ? platform - 5_000 : Infinity
   return Math.min(nowMs + budgetMs, cap)
+}
+
+/**
+ * The adapters' one place to log a failed activation: only 5xx are logged as errors (a 4xx is
+ * the caller's to fix and its message is already in the response), with the injected logger
+ * when there is one, since config — and so the configured logger — may be what failed.
+ */
+export function logServerFailure(
+  err: unknown,
+  actionName: string,
+  overrides: RuntimeOverrides,
+  what = 'request failed',
+): void {
+  if (describeError(err).statusCode < 500) return
+  ;(overrides.logger ?? createLogger(actionName)).error(what, {
+    error: (err as Error)?.message ?? String(err),
+  })
 }

@@ -5,9 +5,9 @@
  * 400 for a malformed event, 500 for misconfigured inputs.
  */
 import { toActionErrorResponse } from '../../lib/errors'
-import { createLogger } from '../../lib/logger'
 import {
   activationDeadline,
+  logServerFailure,
   openDeliveryRuntime,
   type RuntimeOverrides,
 } from '../../lib/delivery/action-deps'
@@ -24,7 +24,6 @@ export async function main(
     const rt = await openDeliveryRuntime(params, 'publisher-publish', overrides)
     const summary = await publishEvent(event, {
       ...rt,
-      logger: rt.logger,
       timeoutMs: rt.config.deliveryTimeoutMs,
       concurrency: rt.config.concurrency,
       inlineRetryMaxDelayMs: rt.config.inlineRetryMaxDelayMs,
@@ -36,11 +35,7 @@ export async function main(
     })
     return publishResponse(summary)
   } catch (err) {
-    const response = toActionErrorResponse(err)
-    if (response.statusCode >= 500)
-      (overrides.logger ?? createLogger('publisher-publish')).error('publish failed', {
-        error: (err as Error).message,
-      })
-    return response
+    logServerFailure(err, 'publisher-publish', overrides, 'publish failed')
+    return toActionErrorResponse(err)
   }
 }

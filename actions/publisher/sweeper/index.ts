@@ -5,10 +5,10 @@
  * subscription TTLs and auto-disables failing subscriptions.
  */
 import { toActionErrorResponse } from '../../lib/errors'
-import { createLogger } from '../../lib/logger'
 import { parsers } from '../../lib/config'
 import {
   activationDeadline,
+  logServerFailure,
   openDeliveryRuntime,
   type RuntimeOverrides,
 } from '../../lib/delivery/action-deps'
@@ -42,11 +42,7 @@ export async function main(
       body: { success: true, message: `${summary.attempted} retried of ${summary.due} due`, ...summary },
     }
   } catch (err) {
-    const response = toActionErrorResponse(err)
-    if (response.statusCode >= 500)
-      (overrides.logger ?? createLogger('publisher-sweeper')).error('sweep failed', {
-        error: (err as Error).message,
-      })
-    return response
+    logServerFailure(err, 'publisher-sweeper', overrides, 'sweep failed')
+    return toActionErrorResponse(err)
   }
 }

@@ -76,4 +76,11 @@ describe('onboard command line', () => {
   it('refuses unknown flags', () => {
     expect(() => parseArgs(['--dryrun'])).toThrow('unknown option --dryrun')
   })
+
+  it.each([[['--url']], [['--url', '--yes']]])(
+    'refuses %j without a URL (never falls back to Adobe)',
+    (argv) => {
+      expect(() => parseArgs(argv)).toThrow('--url needs a value')
+    },
+  )
 })

@@ -6,20 +6,12 @@ import { main as publish } from '../../../actions/publisher/publish'
 import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
 import { parseLogKey } from '../../../actions/lib/delivery-log/log-keys'
-import { closedPort, startReceiver, type Receiver } from '../../helpers/webhook-receiver'
+import { closedPort, receiverPool } from '../../helpers/webhook-receiver'
 import { aCanonicalEvent, harness, inputs, SECRET_A, SECRET_B } from './fixtures'
 
 type H = ReturnType<typeof harness>
 
-const receivers: Receiver[] = []
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args)
-  receivers.push(r)
-  return r
-}
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
-})
+const receiver = receiverPool()
 
 async function createSub(
   h: H,

@@ -7,21 +7,13 @@ import { main as sweeper } from '../../../actions/publisher/sweeper'
 import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
 import { buildLogKey, parseLogKey } from '../../../actions/lib/delivery-log/log-keys'
-import { startReceiver, type Receiver } from '../../helpers/webhook-receiver'
+import { receiverPool } from '../../helpers/webhook-receiver'
 import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
 
 type H = ReturnType<typeof harness>
 const DAY = 86_400_000
 
-const receivers: Receiver[] = []
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args)
-  receivers.push(r)
-  return r
-}
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
-})
+const receiver = receiverPool()
 
 async function createSub(h: H, url: string): Promise<string> {
   const res = (await subscriptionsApi(
