@@ -16,21 +16,24 @@ export interface DevSecrets {
 /** File name inside DATA_DIR. */
 export const DEV_SECRETS_FILE = 'dev-secrets.json'
 
-/** Reads the dev secrets of `dataDir`, creating them (mode 0600) on first use. */
-export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
-  const file = path.join(dataDir, DEV_SECRETS_FILE)
-  if (fs.existsSync(file)) {
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets>
-    if (saved.INGESTION_SECRET && saved.DEMO_WEBHOOK_SECRET) return saved as DevSecrets
-  }
-  const secrets: DevSecrets = { INGESTION_SECRET: generateSecret(), DEMO_WEBHOOK_SECRET: generateSecret() }
-  fs.mkdirSync(dataDir, { recursive: true })
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
-  return secrets
-}
-
-/** Reads the dev secrets if `npm start` created them; undefined otherwise. */
+/** Reads the dev secrets if `npm start` created them; undefined when absent, incomplete or corrupt. */
 export function readDevSecrets(dataDir: string): DevSecrets | undefined {
   const file = path.join(dataDir, DEV_SECRETS_FILE)
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DevSecrets) : undefined
+  if (!fs.existsSync(file)) return undefined
+  try {
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets> | null
+    return saved?.INGESTION_SECRET && saved.DEMO_WEBHOOK_SECRET ? (saved as DevSecrets) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Reads the dev secrets of `dataDir`, creating them (mode 0600) when absent or unreadable. */
+export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
+  const saved = readDevSecrets(dataDir)
+  if (saved) return saved
+  const secrets: DevSecrets = { INGESTION_SECRET: generateSecret(), DEMO_WEBHOOK_SECRET: generateSecret() }
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(path.join(dataDir, DEV_SECRETS_FILE), JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  return secrets
 }

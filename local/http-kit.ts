@@ -3,6 +3,7 @@
  * limits, JSON replies, and an error type that maps to a status. Services never let an error
  * escape to Node's server (the process must never crash on input).
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** An error the stack turns into an HTTP reply with `status` and a JSON `{error}` body. */
@@ -85,4 +86,10 @@ export function basicCredentials(req: IncomingMessage): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** Constant-time string equality; hashing first makes the lengths equal, so not even length leaks. */
+export function safeEqual(a: string, b: string): boolean {
+  const digest = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest()
+  return timingSafeEqual(digest(a), digest(b))
 }

@@ -3,9 +3,8 @@
  * ingress call carries `Authorization: Bearer <token>` and `x-api-key`; management calls also carry
  * `x-ims-org-id`. Locally the one valid token is `config.imsToken` and the one org `config.imsOrgId`.
  */
-import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { StackHttpError } from '../http-kit'
+import { safeEqual, StackHttpError } from '../http-kit'
 
 /** What a route requires. */
 export interface AuthRule {
@@ -13,13 +12,6 @@ export interface AuthRule {
   org: boolean
   /** Require `x-api-key`. */
   apiKey: boolean
-}
-
-/** Constant-time string compare (length leak only). */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 const header = (req: IncomingMessage, name: string): string | undefined => {

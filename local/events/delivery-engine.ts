@@ -83,9 +83,27 @@ export function createDeliveryEngine(
     return units
   }
 
-  /** Starts every due delivery the concurrency bound allows, then re-arms the timer. */
+  /**
+   * Runs from timers and setImmediate, where a throw (e.g. SQLITE_BUSY) would be an uncaught
+   * exception that takes the whole stack down: log it and look again a bit later instead.
+   */
   function pump(): void {
     if (closed) return
+    try {
+      pumpDue()
+    } catch (err) {
+      deps.log(`events: delivery scheduling failed, retrying in 1 s: ${(err as Error).message}`)
+      if (timer) clearTimeout(timer)
+      timer = setTimeout(() => {
+        timer = undefined
+        pump()
+      }, 1000)
+      timer.unref()
+    }
+  }
+
+  /** Starts every due delivery the concurrency bound allows, then re-arms the timer. */
+  function pumpDue(): void {
     const now = clock.now()
     const free = options.concurrency - running
     if (free > 0) {

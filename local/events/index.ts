@@ -92,8 +92,8 @@ export async function createEventsService(
   const ingress = createIngress(shared, engine.kick)
   const expected = { imsToken: ctx.config.imsToken, imsOrgId: ctx.config.imsOrgId }
 
-  const maintenance = db.transaction((now: number) => {
-    traces.expire(now)
+  // Traces live on the bookkeeping connection: expire them outside this connection's transaction.
+  const purgeOld = db.transaction((now: number) => {
     const cutoff = now - Math.max(JOURNAL_POLICY.retentionMs, TRACE_POLICY.retentionMs)
     db.prepare('DELETE FROM journal WHERE at < ?').run(cutoff)
     db.prepare("DELETE FROM deliveries WHERE state != 'pending' AND finished_at < ?").run(cutoff)
@@ -102,8 +102,20 @@ export async function createEventsService(
        AND seq NOT IN (SELECT event_seq FROM journal)`,
     ).run(cutoff)
   })
-  maintenance(clock.now())
-  const maintenanceTimer = setInterval(() => maintenance(clock.now()), MAINTENANCE_EVERY_MS)
+  const maintenance = (): void => {
+    const now = clock.now()
+    traces.expire(now)
+    purgeOld(now)
+  }
+  maintenance()
+  // A throw in a timer callback would be an uncaught exception and take the whole stack down.
+  const maintenanceTimer = setInterval(() => {
+    try {
+      maintenance()
+    } catch (err) {
+      ctx.log(`events: maintenance failed: ${(err as Error).message}`)
+    }
+  }, MAINTENANCE_EVERY_MS)
   maintenanceTimer.unref()
 
   await manifest.sync()

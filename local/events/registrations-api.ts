@@ -15,7 +15,7 @@ import { sendEmpty, sendJson, StackHttpError } from '../http-kit'
 import { readValidBody, type EventsDeps } from './deps'
 import { registrationView } from './hal'
 import type { Route, RouteContext } from './router'
-import type { RegistrationInput, RegistrationRow, WorkspaceRef } from './store'
+import type { RegistrationInput, RegistrationRow, Store, WorkspaceRef } from './store'
 
 const MGMT = { org: true, apiKey: true }
 const CHALLENGE_TIMEOUT_MS = 10_000
@@ -112,6 +112,23 @@ async function verifyWebhook(url: string, challenge: string): Promise<void> {
   }
 }
 
+/**
+ * The registration `params.id` of the workspace named by `params` (org, project, workspace);
+ * 404 when it does not exist there. Shared by the registration and tracing routes.
+ */
+export function ownedRegistration(store: Store, params: Record<string, string>): RegistrationRow {
+  const r = store.registration(params.id)
+  if (
+    !r ||
+    r.consumer_org !== params.org ||
+    r.project !== params.project ||
+    r.workspace !== params.workspace
+  ) {
+    throw new StackHttpError(404, `registration ${params.id} not found in workspace ${params.workspace}`)
+  }
+  return r
+}
+
 /** Builds the registration routes. `ensureRegistration` is reused by the manifest sync. */
 export function registrationRoutes(deps: EventsDeps) {
   const { store, urls, clock } = deps
@@ -136,18 +153,7 @@ export function registrationRoutes(deps: EventsDeps) {
     }
   }
 
-  const owned = ({ params }: RouteContext): RegistrationRow => {
-    const r = store.registration(params.id)
-    if (
-      !r ||
-      r.consumer_org !== params.org ||
-      r.project !== params.project ||
-      r.workspace !== params.workspace
-    ) {
-      throw new StackHttpError(404, `registration ${params.id} not found in workspace ${params.workspace}`)
-    }
-    return r
-  }
+  const owned = ({ params }: RouteContext): RegistrationRow => ownedRegistration(store, params)
 
   /** Creates a registration after every check; returns the stored row. */
   const create = async (where: WorkspaceRef, input: RegistrationInput): Promise<RegistrationRow> => {

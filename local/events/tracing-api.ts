@@ -4,6 +4,7 @@
  */
 import { sendJson, StackHttpError } from '../http-kit'
 import type { EventsDeps } from './deps'
+import { ownedRegistration } from './registrations-api'
 import type { Route } from './router'
 import type { RegistrationRow } from './store'
 import type { TraceStore } from './trace-store'
@@ -51,19 +52,7 @@ export function tracingRoutes(deps: EventsDeps, traces: TraceStore): Route[] {
       path: '/events/:org/:project/:workspace/registrations/:id/tracing',
       auth: { org: true, apiKey: true },
       handler: ({ res, url, params }) => {
-        const r = store.registration(params.id)
-        if (
-          !r ||
-          r.consumer_org !== params.org ||
-          r.project !== params.project ||
-          r.workspace !== params.workspace
-        ) {
-          throw new StackHttpError(
-            404,
-            `registration ${params.id} not found in workspace ${params.workspace}`,
-          )
-        }
-        sendJson(res, 200, report(r, limitOf(url)))
+        sendJson(res, 200, report(ownedRegistration(store, params), limitOf(url)))
       },
     },
   ]

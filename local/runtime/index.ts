@@ -47,7 +47,14 @@ export async function createRuntimeService(ctx: StackContext): Promise<RuntimeSe
 
   const store = openActivationStore(ctx.config.dataDir)
   store.purge()
-  const purgeTimer = setInterval(() => store.purge(), HOUR)
+  // A throw in a timer callback would be an uncaught exception and take the whole stack down.
+  const purgeTimer = setInterval(() => {
+    try {
+      store.purge()
+    } catch (err) {
+      ctx.log(`runtime: activation purge failed: ${(err as Error).message}`)
+    }
+  }, HOUR)
   purgeTimer.unref()
   const pool = new ContainerPool({ idleMs: positive(ctx.env.LOCAL_CONTAINER_IDLE_MS, 10 * 60_000) })
   const invoker = new Invoker({

@@ -1,9 +1,11 @@
 /**
  * HTTP plumbing shared by the OpenWhisk REST API and the web-action front door: OpenWhisk's error
- * body (`{error, code}`), bounded body reading, and Basic-auth namespace resolution.
+ * body (`{error, code}`), bounded body reading with OpenWhisk's 413 message, and Basic-auth
+ * namespace resolution (plain JSON replies use http-kit's sendJson).
  */
 import crypto from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { basicCredentials, safeEqual, sendJson } from '../http-kit'
 import type { StackConfig } from '../stack-config'
 import { Messages } from './messages'
 
@@ -19,7 +21,7 @@ export class OwError extends Error {
 }
 
 /** A transaction-id-like code for error bodies (OpenWhisk puts its transaction id there). */
-export function transactionId(): string {
+function transactionId(): string {
   return crypto.randomBytes(16).toString('hex')
 }
 
@@ -34,21 +36,7 @@ export function sendOwError(
     res.destroy()
     return
   }
-  const body = Buffer.from(JSON.stringify({ error: message, code: transactionId() }))
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': body.length })
-  res.end(body)
-}
-
-/** Sends a JSON value. */
-export function sendOwJson(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const body = Buffer.from(JSON.stringify(value))
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': body.length })
-  res.end(body)
+  sendJson(res, status, { error: message, code: transactionId() }, headers)
 }
 
 /**
@@ -71,27 +59,12 @@ export async function readLimitedBody(req: IncomingMessage, limit: number): Prom
   return Buffer.concat(chunks)
 }
 
-/** Constant-time string equality (hashing first makes the lengths equal). */
-export function safeEqual(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest()
-  const hb = crypto.createHash('sha256').update(b).digest()
-  return crypto.timingSafeEqual(ha, hb)
-}
-
 /**
  * The namespace whose `uuid:key` the request's Basic credentials carry; throws 401 when absent or
  * unknown.
  */
 export function authenticate(req: IncomingMessage, config: StackConfig): string {
-  const h = req.headers.authorization
-  let creds: string | undefined
-  if (h && /^basic /i.test(h)) {
-    try {
-      creds = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8')
-    } catch {
-      creds = undefined
-    }
-  }
+  const creds = basicCredentials(req)
   if (creds) {
     let found: string | undefined
     // Check every namespace (no early exit) so timing does not reveal which one matched.

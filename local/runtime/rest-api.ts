@@ -6,12 +6,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StackContext } from '../service'
-import { StackHttpError } from '../http-kit'
+import { sendJson, StackHttpError } from '../http-kit'
 import type { ActivationStore } from './activation-store'
 import { INVOKER_LIMITS, type Invoker } from './invoker'
 import type { AppManifest, ActionSpec } from './manifest'
 import { Messages } from './messages'
-import { OwError, authenticate, readLimitedBody, sendOwError, sendOwJson, waitFor } from './ow-http'
+import { OwError, authenticate, readLimitedBody, sendOwError, waitFor } from './ow-http'
 import type { ActivationRecord } from './types'
 
 /** What the REST API needs. */
@@ -57,7 +57,7 @@ export async function handleRestApi(
     const parts = url.pathname.split('/').filter(Boolean).slice(3).map(decodeURIComponent)
     if (parts.length === 0) {
       if (req.method !== 'GET') throw new OwError(405, 'Method not allowed.')
-      sendOwJson(res, 200, [caller])
+      sendJson(res, 200, [caller])
       return
     }
     const [nsPart, collection, ...rest] = parts
@@ -101,14 +101,14 @@ function getActions(c: RouteContext): void {
   if (c.rest.length === 0) {
     const { skip, limit } = paging(c.url, 'actions', 30)
     const all = c.namespace === c.deps.ctx.config.namespace ? [...c.deps.manifest.actions.values()] : []
-    sendOwJson(
+    sendJson(
       c.res,
       200,
       all.slice(skip, limit === 0 ? undefined : skip + limit).map((a) => actionJson(c.namespace, a, false)),
     )
     return
   }
-  sendOwJson(c.res, 200, actionJson(c.namespace, findAction(c), true))
+  sendJson(c.res, 200, actionJson(c.namespace, findAction(c), true))
 }
 
 async function invokeAction(c: RouteContext): Promise<void> {
@@ -143,18 +143,18 @@ async function invokeAction(c: RouteContext): Promise<void> {
   const started = c.deps.invoker.start(c.namespace, action, params)
   const idHeader = { 'x-openwhisk-activation-id': started.activationId }
   if (!blocking) {
-    sendOwJson(c.res, 202, { activationId: started.activationId }, idHeader)
+    sendJson(c.res, 202, { activationId: started.activationId }, idHeader)
     return
   }
   const record = await waitFor(started.done, wait)
   if (!record) {
-    sendOwJson(c.res, 202, { activationId: started.activationId }, idHeader)
+    sendJson(c.res, 202, { activationId: started.activationId }, idHeader)
     return
   }
   const status =
     record.response.status === 'success' ? 200 : record.response.status === 'whisk internal error' ? 500 : 502
   // A blocking invoke answers before logs are collected: the record comes without them.
-  sendOwJson(c.res, status, resultOnly ? record.response.result : { ...record, logs: [] }, idHeader)
+  sendJson(c.res, status, resultOnly ? record.response.result : { ...record, logs: [] }, idHeader)
 }
 
 function getActivations(c: RouteContext): void {
@@ -182,19 +182,19 @@ function getActivations(c: RouteContext): void {
       upto: epoch('upto'),
     })
     if (q.get('count') === 'true') {
-      sendOwJson(c.res, 200, { activations: records.length })
+      sendJson(c.res, 200, { activations: records.length })
       return
     }
-    sendOwJson(c.res, 200, q.get('docs') === 'true' ? records : records.map(summary))
+    sendJson(c.res, 200, q.get('docs') === 'true' ? records : records.map(summary))
     return
   }
   const [id, sub, ...extra] = c.rest
   if (!ACTIVATION_ID.test(id)) throw new OwError(400, Messages.activationIdIllegal)
   const record = store.get(c.namespace, id)
   if (!record || extra.length > 0) throw new OwError(404, Messages.resourceDoesNotExist)
-  if (sub === undefined) sendOwJson(c.res, 200, record)
-  else if (sub === 'logs') sendOwJson(c.res, 200, { logs: record.logs })
-  else if (sub === 'result') sendOwJson(c.res, 200, record.response)
+  if (sub === undefined) sendJson(c.res, 200, record)
+  else if (sub === 'logs') sendJson(c.res, 200, { logs: record.logs })
+  else if (sub === 'result') sendJson(c.res, 200, record.response)
   else throw new OwError(404, Messages.resourceDoesNotExist)
 }
 
@@ -202,7 +202,7 @@ function listPackages(c: RouteContext): void {
   const names = new Set(
     [...c.deps.manifest.actions.values()].map((a) => a.packageName).filter((p): p is string => !!p),
   )
-  sendOwJson(
+  sendJson(
     c.res,
     200,
     [...names].map((name) => ({
@@ -218,7 +218,7 @@ function listPackages(c: RouteContext): void {
 
 function listTriggers(c: RouteContext): void {
   const all = [...c.deps.manifest.triggers.values()]
-  sendOwJson(
+  sendJson(
     c.res,
     200,
     all.map((t) => ({
@@ -232,7 +232,7 @@ function listTriggers(c: RouteContext): void {
 }
 
 function listRules(c: RouteContext): void {
-  sendOwJson(
+  sendJson(
     c.res,
     200,
     c.deps.manifest.rules.map((r) => ({

@@ -6,11 +6,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StackContext } from '../service'
-import { StackHttpError } from '../http-kit'
+import { safeEqual, StackHttpError } from '../http-kit'
 import { INVOKER_LIMITS, type Invoker } from './invoker'
 import type { ActionSpec } from './manifest'
 import { Messages } from './messages'
-import { OwError, readLimitedBody, safeEqual, sendOwError, waitFor } from './ow-http'
+import { OwError, readLimitedBody, sendOwError, waitFor } from './ow-http'
 import { bodyForRequest, isJsonFamily, respond, type WebReply } from './web-response'
 
 /** What the web front door needs. */

@@ -3,15 +3,9 @@
  * configured for the namespace named in the URL. Anything else (no header, an unknown pair, or a
  * valid pair of another namespace) is 401, so namespaces are fully isolated.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { basicCredentials, StackHttpError } from '../http-kit'
+import { basicCredentials, safeEqual, StackHttpError } from '../http-kit'
 import type { NamespaceAuth } from '../stack-config'
-
-/** Hashing first gives equal-length buffers, so the comparison is constant-time whatever the input. */
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest()
-}
 
 /** Throws a 401 StackHttpError unless the request carries `namespace`'s credential. */
 export function authenticate(req: IncomingMessage, namespace: string, namespaces: NamespaceAuth): void {
@@ -23,7 +17,7 @@ export function authenticate(req: IncomingMessage, namespace: string, namespaces
   }
   const expected = namespaces.get(namespace)
   // Compare even when the namespace is unknown so timing does not reveal which namespaces exist.
-  const match = timingSafeEqual(digest(presented), digest(expected ?? '\u0000unknown-namespace'))
+  const match = safeEqual(presented, expected ?? '\u0000unknown-namespace')
   if (!match || expected === undefined) {
     throw new StackHttpError(401, 'credentials are not valid for this namespace')
   }

@@ -30,14 +30,6 @@ export interface StateService extends LocalService {
   purgeExpired(): Promise<number>
 }
 
-/** Optional knobs, injected by tests; the stack passes none. */
-export interface StateServiceOptions {
-  /** Epoch ms (default Date.now). */
-  now?: () => number
-  /** Background purge period; default env LOCAL_STATE_PURGE_INTERVAL_MS or 60 s. */
-  purgeIntervalMs?: number
-}
-
 const MOUNT = '/state'
 /** Rows deleted per purge transaction; the purge yields to requests between batches. */
 const PURGE_BATCH = 1000
@@ -55,22 +47,19 @@ function drain(req: IncomingMessage): Promise<void> {
   })
 }
 
-function purgeInterval(ctx: StackContext, options: StateServiceOptions): number {
+/** Background purge period: env LOCAL_STATE_PURGE_INTERVAL_MS (tests shorten it) or 60 s. */
+function purgeInterval(ctx: StackContext): number {
   const fromEnv = Number(ctx.env.LOCAL_STATE_PURGE_INTERVAL_MS)
-  const ms = options.purgeIntervalMs ?? (fromEnv > 0 ? fromEnv : DEFAULT_PURGE_INTERVAL_MS)
-  return Math.max(10, ms)
+  return Math.max(10, fromEnv > 0 ? fromEnv : DEFAULT_PURGE_INTERVAL_MS)
 }
 
 /** Creates the State service mounted at `/state`; opens (or creates) `<dataDir>/state.sqlite`. */
-export async function createStateService(
-  ctx: StackContext,
-  options: StateServiceOptions = {},
-): Promise<StateService> {
+export async function createStateService(ctx: StackContext): Promise<StateService> {
   const { config } = ctx
   const store = openSqliteStore({
     dataDir: config.dataDir,
     maxKeysPerNamespace: config.stateMaxKeys,
-    now: options.now ?? Date.now,
+    now: Date.now,
   })
   const counters = createCallCounters()
   let closed = false
@@ -91,12 +80,9 @@ export async function createStateService(
     purging ??= purgeAll().finally(() => (purging = undefined))
     return purging
   }
-  const timer = setInterval(
-    () => {
-      purgeExpired().catch((err: Error) => ctx.log(`state: background purge failed: ${err.message}`))
-    },
-    purgeInterval(ctx, options),
-  )
+  const timer = setInterval(() => {
+    purgeExpired().catch((err: Error) => ctx.log(`state: background purge failed: ${err.message}`))
+  }, purgeInterval(ctx))
   timer.unref()
 
   async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rest: string): Promise<void> {
