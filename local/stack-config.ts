@@ -62,10 +62,13 @@ export function loadStackConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<StackConfig> = {},
 ): StackConfig {
+  // An empty variable (`PORT=` in .env) means "not set", as it does for the aio CLI.
+  env = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
   const projectRoot = overrides.projectRoot ?? path.resolve(__dirname, '..')
   const namespace = overrides.namespace ?? env.AIO_runtime_namespace ?? LOCAL_DEFAULTS.namespace
   const auth = overrides.auth ?? env.AIO_runtime_auth ?? LOCAL_DEFAULTS.auth
-  const namespaces = overrides.namespaces ?? parseNamespaces(env.LOCAL_NAMESPACES)
+  // A copy: adding the app's own namespace must not change a map the caller passed in.
+  const namespaces = new Map(overrides.namespaces ?? parseNamespaces(env.LOCAL_NAMESPACES))
   namespaces.set(namespace, auth)
   return {
     port: overrides.port ?? Number(env.PORT ?? 9080),

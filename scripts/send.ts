@@ -51,8 +51,8 @@ export function parseArgs(argv: string[]): SendArgs {
 
 /** The webhook URL of the local stack configured by `env`. */
 export function defaultWebhookUrl(env: NodeJS.ProcessEnv): string {
-  const ns = env.AIO_runtime_namespace || loadStackConfig(env).namespace || 'default'
-  return `http://127.0.0.1:${env.PORT || 9080}/api/v1/web/${ns}/ingestion/webhook`
+  const { port, namespace } = loadStackConfig(env)
+  return `http://127.0.0.1:${port}/api/v1/web/${namespace}/ingestion/webhook`
 }
 
 /** The whsec_ secret(s) to sign with: INGESTION_SECRET from env/.env, else npm start's dev secret. */
