@@ -10,9 +10,15 @@ export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterS
 export function createRateLimiter(limit: number, windowMs: number, now: () => number) {
   /** Per key: request times in order, with a moving head so expiry is O(1) amortized. */
   const logs = new Map<string, { times: number[]; head: number }>()
+  let checks = 0
   return {
     check(key: string): ThrottleDecision {
       const t = now()
+      // Now and then forget keys idle for a whole window, so many distinct API keys can't grow the map forever.
+      if (++checks % 4096 === 0) {
+        for (const [k, l] of logs)
+          if (!l.times.length || l.times[l.times.length - 1] <= t - windowMs) logs.delete(k)
+      }
       let log = logs.get(key)
       if (!log) logs.set(key, (log = { times: [], head: 0 }))
       while (log.head < log.times.length && log.times[log.head] <= t - windowMs) log.head++
