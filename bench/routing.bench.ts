@@ -9,6 +9,7 @@
  * sets the number of events in flight.
  */
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -248,60 +249,146 @@ async function cpuPerHop(stack: Stack): Promise<Record<string, number>> {
   return out
 }
 
-function routing(): Promise<
+/** Activations, summed durations (what Runtime bills) per action, in [since, upto] (paged REST listing). */
+async function activationTotals(
+  stack: Stack,
+  since: number,
+  upto: number,
+): Promise<{ activations: number; billedMs: number; byAction: Record<string, number> }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const openwhisk = require('openwhisk') as (o: object) => {
+    activations: { list(o: object): Promise<{ name?: string; duration?: number }[]> }
+  }
+  const ow = openwhisk({
+    apihost: stack.baseUrl,
+    api_key: stack.config.auth,
+    namespace: stack.config.namespace,
+  })
+  let activations = 0
+  let billedMs = 0
+  const byAction: Record<string, number> = {}
+  for (let skip = 0; ; skip += 200) {
+    const page = await ow.activations.list({ since, upto, limit: 200, skip, docs: true })
+    for (const a of page) {
+      activations++
+      billedMs += a.duration ?? 0
+      byAction[a.name ?? '?'] = (byAction[a.name ?? '?'] ?? 0) + 1
+    }
+    if (page.length < 200) break
+  }
+  return { activations, billedMs, byAction }
+}
+
+/** A receiver that answers 204 at once (the subscriber of the routing phase). */
+async function startReceiver(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+  let n = 0
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      n++
+      res.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received: () => n,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
+}
+
+type FanoutMode = 'in-process' | 'action'
+
+/**
+ * The app: Commerce events (every commerce code of events.json, in turn) → consumer → entity
+ * handler → webhook fan-out → delivered to a local receiver subscribed to every event (the
+ * default subscription), with the fan-out in-process or as the publisher action.
+ */
+function routing(fanoutMode: FanoutMode): Promise<
   PhaseResult & {
     codes: number
+    delivered: number
+    perRoutedEvent: { activations: number; billedMs: number }
+    activationsByAction: Record<string, number>
     activationDurationP50Ms: Record<string, number>
-    cpuMsPerInvokeByHop: Record<string, number>
+    cpuMsPerInvokeByHop?: Record<string, number>
   }
 > {
-  return withStack(undefined, { LOG_LEVEL: 'warn' }, async (stack) => {
-    const conn = await connectLocal({
-      baseUrl: stack.baseUrl,
-      imsToken: stack.config.imsToken,
-      imsOrgId: stack.config.imsOrgId,
-    })
-    const client = conn.client as unknown as EventsClient
-    const { providerIds } = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
-    const defs = eventRegistry.all()
-    const make = (i: number) => {
-      const d = defs[i % defs.length]
-      return {
-        specversion: '1.0',
-        id: randomUUID(),
-        source: `urn:uuid:${providerIds[d.provider]}`,
-        type: d.code,
-        datacontenttype: 'application/json',
-        data: d.sampleEventTemplate,
-      }
+  return startReceiver().then(async (receiver) => {
+    const env = {
+      LOG_LEVEL: 'warn',
+      FANOUT_MODE: fanoutMode,
+      WEBHOOK_URL: receiver.url,
+      WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+      WEBHOOK_EVENTS: '*',
+      WEBHOOK_URL_ALLOWLIST: '127.0.0.1',
     }
-    await drive(stack, client, make, WARMUP_EVENTS, WARMUP_MS)
-    const result = await drive(stack, client, make, MAX_EVENTS)
-    return {
-      ...result,
-      codes: defs.length,
-      activationDurationP50Ms: await activationP50s(stack),
-      cpuMsPerInvokeByHop: await cpuPerHop(stack),
+    try {
+      return await withStack(undefined, env, async (stack) => {
+        const conn = await connectLocal({
+          baseUrl: stack.baseUrl,
+          imsToken: stack.config.imsToken,
+          imsOrgId: stack.config.imsOrgId,
+        })
+        const client = conn.client as unknown as EventsClient
+        const { providerIds } = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
+        const defs = eventRegistry.all().filter((d) => d.provider === 'commerce')
+        const make = (i: number) => {
+          const d = defs[i % defs.length]
+          return {
+            specversion: '1.0',
+            id: randomUUID(),
+            source: `urn:uuid:${providerIds[d.provider]}`,
+            type: d.code,
+            datacontenttype: 'application/json',
+            data: d.sampleEventTemplate,
+          }
+        }
+        await drive(stack, client, make, WARMUP_EVENTS, WARMUP_MS)
+        const before = receiver.received()
+        const since = Date.now()
+        const result = await drive(stack, client, make, MAX_EVENTS)
+        const totals = await activationTotals(stack, since, Date.now())
+        const routed = Math.max(result.events + result.notDelivered, 1)
+        return {
+          ...result,
+          codes: defs.length,
+          delivered: receiver.received() - before,
+          perRoutedEvent: {
+            activations: round(totals.activations / routed, 2),
+            billedMs: round(totals.billedMs / routed, 1),
+          },
+          activationsByAction: totals.byAction,
+          activationDurationP50Ms: await activationP50s(stack),
+          ...(fanoutMode === 'action' ? { cpuMsPerInvokeByHop: await cpuPerHop(stack) } : {}),
+        }
+      })
+    } finally {
+      await receiver.close()
     }
   })
 }
 
 async function main(): Promise<void> {
   const base = await baseline()
-  const app = await routing()
+  const inProcess = await routing('in-process')
+  const viaAction = await routing('action')
   console.log(
     JSON.stringify(
       {
         benchmark: 'routing',
         concurrency: CONCURRENCY,
-        publishToHandlerDone: { ...app },
+        commerceEventToDelivered: inProcess,
+        commerceEventToDeliveredFanoutAction: viaAction,
         baselineEventsToTrivialAction: base,
-        ratioEventsPerSec: round(app.eventsPerSec / base.eventsPerSec, 3),
-        ratioP50: round(app.p50Ms / base.p50Ms, 2),
+        ratioEventsPerSec: round(inProcess.eventsPerSec / base.eventsPerSec, 3),
+        ratioEventsPerSecFanoutAction: round(viaAction.eventsPerSec / base.eventsPerSec, 3),
+        ratioP50: round(inProcess.p50Ms / base.p50Ms, 2),
         note:
-          'closed loop, same driver both phases: latency = publishEvent() call → delivery attempt recorded (the consumer returned after the handler and publisher finished); ' +
-          'handler chain = 3 blocking activations (consumer → entities/<entity> → publisher/publish, no subscription) vs 1 for the baseline; ' +
-          'activation durations nest (consumer includes handler includes publish); cpuMsPerEvent = this process (server + all action threads)',
+          'closed loop, same driver every phase: latency = publishEvent() call → delivery attempt recorded (the consumer returned after the handler delivered to the receiver); ' +
+          'in-process: consumer → entities/<entity> (fan-out inside) = 2 blocking activations; action: consumer → entities/<entity> → publisher/publish = 3; baseline = 1 trivial action. ' +
+          'perRoutedEvent.billedMs = sum of the durations of every activation in the phase / events (nested activations are billed each); cpuMsPerEvent = this process (server + all action threads)',
       },
       null,
       2,

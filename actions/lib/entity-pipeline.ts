@@ -20,6 +20,8 @@ import { HttpError, ValidationError, toActionErrorResponse } from './errors'
 import { createLogger, type Logger } from './logger'
 import { loadConfig, parsers, logLevelField } from './config'
 import { systemClock, type Clock } from './clock'
+import { createInProcessPropagator, fanOut } from './delivery/fanout'
+import { DELIVERY_INPUT_KEYS } from './delivery/delivery-config'
 
 /** The params an entity handler is invoked with (by the consumer). */
 export interface EntityEvent {
@@ -167,17 +169,37 @@ export function createEntityPipeline(
 /** Inputs of every entity handler action (actions/entities/actions.config.yaml). */
 export interface EntityHandlerConfig {
   logLevel: string
+  /** `in-process` (default): the fan-out runs in this activation; `action`: invoke PUBLISHER_ACTION. */
+  fanoutMode: 'in-process' | 'action'
   publisherAction: string
 }
 
+const FANOUT_MODES = ['in-process', 'action'] as const
+
 const configSpec = {
   logLevel: logLevelField,
+  fanoutMode: {
+    key: 'FANOUT_MODE',
+    default: 'in-process' as const,
+    parse: (raw: unknown) => {
+      const mode = String(raw) as EntityHandlerConfig['fanoutMode']
+      if (!FANOUT_MODES.includes(mode)) throw new Error(`expected one of ${FANOUT_MODES.join(', ')}`)
+      return mode
+    },
+  },
   publisherAction: { key: 'PUBLISHER_ACTION', default: DEFAULT_PUBLISHER_ACTION, parse: parsers.string },
 }
 
+/** Input names an entity handler reads: its own plus the delivery inputs of the in-process fan-out. */
+export const ENTITY_HANDLER_INPUT_KEYS: ReadonlySet<string> = new Set([
+  ...Object.values(configSpec).map((f) => f.key),
+  ...DELIVERY_INPUT_KEYS,
+])
+
 /**
  * The `main` of an entity handler action: the thin platform adapter around the pipeline
- * (config from params, logger with the correlation id, the publisher propagator over openwhisk).
+ * (config from params, logger with the correlation id, and the webhook fan-out: in-process by
+ * default, or the publisher action over openwhisk with FANOUT_MODE=action).
  * The pipeline and its registry checks are built once, at module load.
  */
 export function createEntityHandler(
@@ -196,7 +218,10 @@ export function createEntityHandler(
     try {
       const config = loadConfig<EntityHandlerConfig>(params, configSpec)
       logger = createLogger(name, config.logLevel, { correlationId })
-      const propagator = createPublisherPropagator(createRuntimeInvoker(), config.publisherAction)
+      const propagator =
+        config.fanoutMode === 'action'
+          ? createPublisherPropagator(createRuntimeInvoker(), config.publisherAction)
+          : createInProcessPropagator((event) => fanOut(event, params, name))
       return await pipeline.handle(params, { propagator, clock: systemClock, logger })
     } catch (err) {
       logger.error('entity handler setup failed', { error: (err as Error)?.message ?? String(err) })

@@ -3,6 +3,8 @@
  * every action on nodejs:22 with `final: true`, every function file present, and every `$VAR`
  * documented in .env.example.
  */
+import { ENTITY_HANDLER_INPUT_KEYS } from '../../actions/lib/entity-pipeline'
+import { DELIVERY_INPUT_KEYS } from '../../actions/lib/delivery/delivery-config'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -89,5 +91,16 @@ describe('app.config.yaml', () => {
       ].map((m) => m[1]),
     )
     expect([...vars].filter((v) => !documented.has(v)).sort()).toEqual([])
+  })
+
+  it.each([
+    ['entities/', ENTITY_HANDLER_INPUT_KEYS],
+    ['publisher/', DELIVERY_INPUT_KEYS],
+    ['admin/', DELIVERY_INPUT_KEYS],
+  ])('gives every %s action exactly the inputs its config reads', (prefix, keys) => {
+    const found = actions().filter((a) => a.name.startsWith(prefix))
+    expect(found.length).toBeGreaterThan(0)
+    for (const a of found)
+      expect([a.name, Object.keys(a.inputs ?? {}).sort()]).toEqual([a.name, [...keys].sort()])
   })
 })

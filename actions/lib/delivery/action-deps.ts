@@ -19,7 +19,7 @@ import { createFetchSender, type HttpSender } from './http-sender'
 import type { RetryPolicy } from './retry-policy'
 import type { UrlPolicy } from './url-policy'
 
-/** Shared by every activation of a warm container: subscription versions are immutable, so caching them is safe. */
+/** Shared by every activation of a warm container: the subscriptions document, trusted for SUBSCRIPTION_CACHE_SECONDS. */
 const warmCache: SubscriptionCache = new Map()
 
 /** What every publisher/admin action works with. */
@@ -71,6 +71,7 @@ export async function openDeliveryRuntime(
       now: () => clock.now(),
       defaultSubscription: defaultSubscriptionOf(config),
       cache: overrides.cache ?? warmCache,
+      cacheTtlMs: config.subscriptionCacheMs,
     }),
     logs: createDeliveryLogStore({
       store,

@@ -35,6 +35,8 @@ export interface DeliveryConfig {
   sweepTimeBudgetMs: number
   /** Run subscription maintenance when the epoch minute is a multiple of this. */
   maintenanceEveryMinutes: number
+  /** How long a warm container trusts its copy of the subscriptions document (0: read it for every event). */
+  subscriptionCacheMs: number
 }
 
 const intIn = (min: number, max: number) => (raw: unknown) => {
@@ -87,6 +89,11 @@ const spec: ConfigSpec<DeliveryConfig> = {
   sweepBatchSize: { key: 'SWEEP_BATCH_SIZE', default: 100, parse: intIn(1, 1000) },
   sweepTimeBudgetMs: { key: 'SWEEP_TIME_BUDGET', default: 45_000, parse: durationIn(1_000, 3_600_000, 's') },
   maintenanceEveryMinutes: { key: 'SWEEP_MAINTENANCE_EVERY_MINUTES', default: 60, parse: intIn(1, 1440) },
+  subscriptionCacheMs: {
+    key: 'SUBSCRIPTION_CACHE_SECONDS',
+    default: 10_000,
+    parse: durationIn(0, 300_000, 's'),
+  },
 }
 
 /** Input names this module reads (the admin actions use it to tell inputs from request fields). */

@@ -122,7 +122,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
 
     /** GET /: every subscription (counters with `stats`: one key listing per subscription). */
     async list(stats: boolean): Promise<SubscriptionView[]> {
-      const subs = await subscriptions.list()
+      const subs = await subscriptions.list({ fresh: true })
       return stats
         ? Promise.all(subs.map((s) => withStats(s, false)))
         : subs.map((s) => toPublic(s, clock.now()))

@@ -1,22 +1,37 @@
 /**
- * Subscriptions in aio state, one record per subscription on `sub.<id>.<version>` keys, where
- * `version` is the epoch ms of the write. Why the version is in the key:
- * - the publisher lists `sub.*` (a key listing, not a value read) and reads only values it has
- *   not cached in this warm container, so the happy path reads no stored values;
- * - there is no atomic rename: an update writes the new version first, then deletes the old
- *   ones; if the activation dies in between, readers take the highest version and the sweeper
- *   removes the stale one. A concurrent update from two admins is last-writer-wins.
- * TTL is the platform maximum (365 d); the sweeper rewrites versions older than `refreshAfterMs`
- * so configuration never silently expires.
+ * Subscriptions in aio state: ONE document, `sub.all`, holding every stored subscription (and the
+ * default subscription's mutable overlay). Why one document rather than a key per subscription:
+ * - State `list` is a scan of the whole container (each call scans the next 1,000 keys, whatever
+ *   the match), so finding `sub.*` keys would cost ceil(keys / 1,000) list calls on every event.
+ *   One document is one point `get`, whatever the size of the delivery log.
+ * - The publisher caches the document per warm container for `cacheTtlMs`
+ *   (SUBSCRIPTION_CACHE_SECONDS): a change made through the admin API reaches publishing
+ *   containers within that time (the documented staleness); the container that made the change
+ *   sees it at once.
+ * - Writers are the admin actions (a person's changes) and, rarely, the delivery path itself
+ *   (a 410 deactivates; the sweeper's maintenance auto-disables and refreshes the TTL). Admin
+ *   writes read the document fresh (bypassing the cache) and write it back: there is no
+ *   conditional put on State, so two writes at the very same moment are last-writer-wins, and the
+ *   earlier change must be made again. The size limit of a value (1 MB) bounds the number of
+ *   subscriptions (MAX_SUBSCRIPTIONS).
+ * TTL is the platform maximum (365 d); the sweeper rewrites the document when it is older than
+ * `refreshAfterMs` so configuration never silently expires.
  *
  * The default subscription (WEBHOOK_URL/SECRET/EVENTS inputs) is not stored, except its mutable
- * status (active, disabled reason, name, fields) as an overlay on `sub.default.<version>`.
+ * status (active, disabled reason, name, fields) as an overlay in the document.
  */
+import { ValidationError } from '../errors'
 import { MAX_TTL_SECONDS, type KvStore } from '../kv-store'
 import { DEFAULT_SUBSCRIPTION_ID, type Subscription } from './subscription'
 
-/** Key prefix of subscription records. */
+/** Key prefix of subscription data (kept so `sub.*` selects it, e.g. to wipe it in a test). */
 export const SUB_PREFIX = 'sub.'
+
+/** The key of the subscriptions document. */
+export const SUBSCRIPTIONS_KEY = `${SUB_PREFIX}all`
+
+/** Most subscriptions one document holds (each is at most a few KB; a State value is at most 1 MB). */
+export const MAX_SUBSCRIPTIONS = 200
 
 /** The default subscription's definition from inputs. */
 export interface DefaultSubscriptionInput {
@@ -31,52 +46,32 @@ type DefaultOverlay = Partial<
   Pick<Subscription, 'active' | 'disabledAt' | 'disabledReason' | 'name' | 'fields' | 'updatedAt'>
 >
 
-/** Warm-container cache: full key → parsed record (a key's value never changes: versions are immutable). */
-export type SubscriptionCache = Map<string, Subscription | DefaultOverlay>
+/** The stored document. */
+export interface SubscriptionsDocument {
+  /** Epoch ms of the last write; also tells the sweeper when to refresh the TTL. */
+  writtenAt: number
+  subscriptions: Subscription[]
+  defaultOverlay?: DefaultOverlay
+}
+
+/** Warm-container cache: the document and when it was read (one entry, keyed by SUBSCRIPTIONS_KEY). */
+export type SubscriptionCache = Map<string, { doc: SubscriptionsDocument; readAt: number }>
 
 /** Reads and writes subscriptions. */
 export interface SubscriptionStore {
-  /** Every subscription, the default one included (one key listing; values read only when not cached). */
-  list(): Promise<Subscription[]>
-  /** One subscription, or undefined. */
+  /**
+   * Every subscription, the default one included: at most one point read, none while the cached
+   * document is younger than the cache TTL (`fresh: true` always reads, for admin pages).
+   */
+  list(options?: { fresh?: boolean }): Promise<Subscription[]>
+  /** One subscription (fresh read), or undefined. */
   get(id: string): Promise<Subscription | undefined>
-  /** Writes a new version of `sub` and removes older versions. For `default`, only the overlay fields persist. */
+  /** Writes `sub` into the document. For `default`, only the overlay fields persist. */
   save(sub: Subscription): Promise<void>
-  /** Removes every version; false when there was none. */
+  /** Removes a subscription; false when there was none. */
   remove(id: string): Promise<boolean>
-  /** Rewrites records whose version is older than `olderThanMs` and drops superseded versions; returns how many were rewritten. */
+  /** Rewrites the document when it was written before `nowMs - olderThanMs` (TTL refresh); returns 1 when rewritten. */
   refresh(nowMs: number, olderThanMs: number): Promise<number>
-}
-
-/** A parsed `sub.<id>.<version>` key. */
-interface SubKey {
-  key: string
-  id: string
-  version: number
-}
-
-function parseKey(key: string): SubKey | undefined {
-  const m = /^sub\.([a-z0-9-]{1,64})\.(\d{13})$/.exec(key)
-  return m ? { key, id: m[1], version: Number(m[2]) } : undefined
-}
-
-function keyOf(id: string, version: number): string {
-  return `${SUB_PREFIX}${id}.${String(version).padStart(13, '0')}`
-}
-
-/** Latest version per id, plus the superseded keys. */
-function latest(keys: string[]): { current: Map<string, SubKey>; stale: SubKey[] } {
-  const current = new Map<string, SubKey>()
-  const stale: SubKey[] = []
-  for (const k of keys.map(parseKey)) {
-    if (!k) continue
-    const seen = current.get(k.id)
-    if (!seen || k.version > seen.version) {
-      if (seen) stale.push(seen)
-      current.set(k.id, k)
-    } else stale.push(k)
-  }
-  return { current, stale }
 }
 
 /** Options of the store. */
@@ -87,21 +82,31 @@ export interface SubscriptionStoreOptions {
   defaultSubscription?: DefaultSubscriptionInput
   /** Shared across activations of a warm container; a fresh Map per call otherwise. */
   cache?: SubscriptionCache
+  /** How long `list()` trusts the cached document (SUBSCRIPTION_CACHE_SECONDS); 0 reads every time. */
+  cacheTtlMs?: number
 }
+
+const EMPTY: SubscriptionsDocument = { writtenAt: 0, subscriptions: [] }
 
 /** Creates the store. */
 export function createSubscriptionStore(options: SubscriptionStoreOptions): SubscriptionStore {
   const { store, now, defaultSubscription } = options
   const cache: SubscriptionCache = options.cache ?? new Map()
+  const cacheTtlMs = options.cacheTtlMs ?? 0
 
-  async function load(k: SubKey): Promise<Subscription | DefaultOverlay | undefined> {
-    const hit = cache.get(k.key)
-    if (hit) return hit
-    const raw = await store.get(k.key)
-    if (raw === undefined) return undefined // expired or removed between list and get
-    const value = JSON.parse(raw) as Subscription | DefaultOverlay
-    cache.set(k.key, value)
-    return value
+  async function read(fresh: boolean): Promise<SubscriptionsDocument> {
+    const hit = cache.get(SUBSCRIPTIONS_KEY)
+    if (!fresh && hit && now() - hit.readAt < cacheTtlMs) return hit.doc
+    const raw = await store.get(SUBSCRIPTIONS_KEY)
+    const doc = raw === undefined ? EMPTY : (JSON.parse(raw) as SubscriptionsDocument)
+    cache.set(SUBSCRIPTIONS_KEY, { doc, readAt: now() })
+    return doc
+  }
+
+  async function write(doc: SubscriptionsDocument): Promise<void> {
+    const next = { ...doc, writtenAt: Math.max(now(), doc.writtenAt + 1) }
+    await store.put(SUBSCRIPTIONS_KEY, JSON.stringify(next), MAX_TTL_SECONDS)
+    cache.set(SUBSCRIPTIONS_KEY, { doc: next, readAt: now() })
   }
 
   function buildDefault(overlay: DefaultOverlay | undefined): Subscription | undefined {
@@ -125,87 +130,67 @@ export function createSubscriptionStore(options: SubscriptionStoreOptions): Subs
     }
   }
 
-  async function currentKeys(
-    match = `${SUB_PREFIX}*`,
-  ): Promise<{ current: Map<string, SubKey>; stale: SubKey[] }> {
-    const keys = await store.keys(match)
-    const result = latest(keys)
-    // Forget cached versions that are gone, so a long-lived container does not grow.
-    if (match === `${SUB_PREFIX}*`) {
-      const live = new Set(keys)
-      for (const k of cache.keys()) if (!live.has(k)) cache.delete(k)
-    }
-    return result
-  }
-
-  async function toSubscription(k: SubKey | undefined, id: string): Promise<Subscription | undefined> {
-    if (id === DEFAULT_SUBSCRIPTION_ID)
-      return buildDefault(k ? ((await load(k)) as DefaultOverlay | undefined) : undefined)
-    if (!k) return undefined
-    return (await load(k)) as Subscription | undefined
+  function all(doc: SubscriptionsDocument): Subscription[] {
+    const stored = doc.subscriptions.filter((s) => s.id !== DEFAULT_SUBSCRIPTION_ID)
+    const def = buildDefault(doc.defaultOverlay)
+    return [...(def ? [def] : []), ...stored].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    )
   }
 
   return {
-    async list() {
-      const { current } = await currentKeys()
-      const ids = new Set(current.keys())
-      if (defaultSubscription) ids.add(DEFAULT_SUBSCRIPTION_ID)
-      else ids.delete(DEFAULT_SUBSCRIPTION_ID)
-      const subs = await Promise.all([...ids].map((id) => toSubscription(current.get(id), id)))
-      return subs
-        .filter((s): s is Subscription => s !== undefined)
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    async list(options) {
+      return all(await read(options?.fresh === true))
     },
 
     async get(id) {
       if (!/^[a-z0-9-]{1,64}$/.test(id)) return undefined
-      if (id === DEFAULT_SUBSCRIPTION_ID && !defaultSubscription) return undefined
-      const { current } = await currentKeys(`${SUB_PREFIX}${id}.*`)
-      return toSubscription(current.get(id), id)
+      return all(await read(true)).find((s) => s.id === id)
     },
 
     async save(sub) {
-      const { current, stale } = await currentKeys(`${SUB_PREFIX}${sub.id}.*`)
-      const previous = current.get(sub.id)
-      const version = Math.max(now(), (previous?.version ?? 0) + 1)
-      const value: Subscription | DefaultOverlay =
-        sub.id === DEFAULT_SUBSCRIPTION_ID
-          ? {
-              active: sub.active,
-              disabledAt: sub.disabledAt,
-              disabledReason: sub.disabledReason,
-              name: sub.name,
-              fields: sub.fields,
-              updatedAt: sub.updatedAt,
-            }
-          : sub
-      const key = keyOf(sub.id, version)
-      await store.put(key, JSON.stringify(value), MAX_TTL_SECONDS)
-      cache.set(key, value)
-      for (const old of [...stale, ...(previous ? [previous] : [])]) await store.delete(old.key)
+      const doc = await read(true)
+      if (sub.id === DEFAULT_SUBSCRIPTION_ID) {
+        const overlay: DefaultOverlay = {
+          active: sub.active,
+          disabledAt: sub.disabledAt,
+          disabledReason: sub.disabledReason,
+          name: sub.name,
+          fields: sub.fields,
+          updatedAt: sub.updatedAt,
+        }
+        await write({ ...doc, defaultOverlay: overlay })
+        return
+      }
+      const others = doc.subscriptions.filter((s) => s.id !== sub.id)
+      if (others.length >= MAX_SUBSCRIPTIONS)
+        throw new ValidationError(`at most ${MAX_SUBSCRIPTIONS} subscriptions can be stored`)
+      const index = doc.subscriptions.findIndex((s) => s.id === sub.id)
+      const subscriptions =
+        index < 0 ? [...doc.subscriptions, sub] : doc.subscriptions.map((s, i) => (i === index ? sub : s))
+      await write({ ...doc, subscriptions })
     },
 
     async remove(id) {
-      const keys = await store.keys(`${SUB_PREFIX}${id}.*`)
-      const mine = keys.map(parseKey).filter((k): k is SubKey => k?.id === id)
-      for (const k of mine) await store.delete(k.key)
-      return mine.length > 0
+      const doc = await read(true)
+      const isDefault = id === DEFAULT_SUBSCRIPTION_ID
+      const had = isDefault ? doc.defaultOverlay !== undefined : doc.subscriptions.some((s) => s.id === id)
+      if (!had) return false
+      await write(
+        isDefault
+          ? { writtenAt: doc.writtenAt, subscriptions: doc.subscriptions }
+          : { ...doc, subscriptions: doc.subscriptions.filter((s) => s.id !== id) },
+      )
+      return true
     },
 
     async refresh(nowMs, olderThanMs) {
-      const { current, stale } = await currentKeys()
-      let rewritten = 0
-      for (const k of current.values()) {
-        if (nowMs - k.version < olderThanMs) continue
-        const raw = await store.get(k.key)
-        if (raw === undefined) continue
-        const key = keyOf(k.id, Math.max(nowMs, k.version + 1))
-        await store.put(key, raw, MAX_TTL_SECONDS)
-        await store.delete(k.key)
-        rewritten++
-      }
-      for (const k of stale) await store.delete(k.key)
-      return rewritten
+      const raw = await store.get(SUBSCRIPTIONS_KEY)
+      if (raw === undefined) return 0
+      const doc = JSON.parse(raw) as SubscriptionsDocument
+      if (nowMs - doc.writtenAt < olderThanMs) return 0
+      await write(doc)
+      return 1
     },
   }
 }

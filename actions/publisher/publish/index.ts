@@ -1,18 +1,14 @@
 /**
- * publisher/publish (non-web, invoked blocking by the entity handlers with `{event}`): fans the
- * canonical event out to its subscriptions. Returns `{statusCode, body}` the handler passes on:
- * 200 once every delivery is done or durably scheduled, 503 when a record could not be written,
- * 400 for a malformed event, 500 for misconfigured inputs.
+ * publisher/publish (non-web): fans a canonical event `{event}` out to its subscriptions, for
+ * callers other than the entity handlers (which run the same fan-out in-process by default, see
+ * lib/delivery/fanout.ts; FANOUT_MODE=action makes them invoke this action instead). Returns
+ * `{statusCode, body}`: 200 once every delivery is done or durably scheduled, 503 when a record
+ * could not be written, 400 for a malformed event, 500 for misconfigured inputs.
  */
 import { toActionErrorResponse } from '../../lib/errors'
-import {
-  activationDeadline,
-  logServerFailure,
-  openDeliveryRuntime,
-  type RuntimeOverrides,
-} from '../../lib/delivery/action-deps'
+import { logServerFailure, type RuntimeOverrides } from '../../lib/delivery/action-deps'
 import { parsePublishParams } from '../../lib/delivery/event-schema'
-import { publishEvent, publishResponse } from '../../lib/delivery/publish-event'
+import { fanOut } from '../../lib/delivery/fanout'
 
 /** Action entry point (`overrides` lets tests and the benchmark inject dependencies). */
 export async function main(
@@ -20,20 +16,7 @@ export async function main(
   overrides: RuntimeOverrides = {},
 ): Promise<{ statusCode: number; body: unknown }> {
   try {
-    const event = parsePublishParams(params)
-    const rt = await openDeliveryRuntime(params, 'publisher-publish', overrides)
-    const summary = await publishEvent(event, {
-      ...rt,
-      timeoutMs: rt.config.deliveryTimeoutMs,
-      concurrency: rt.config.concurrency,
-      inlineRetryMaxDelayMs: rt.config.inlineRetryMaxDelayMs,
-      deadlineMs: activationDeadline(
-        rt.clock.now(),
-        rt.config.publishTimeBudgetMs,
-        process.env.__OW_DEADLINE,
-      ),
-    })
-    return publishResponse(summary)
+    return await fanOut(parsePublishParams(params), params, 'publisher-publish', overrides)
   } catch (err) {
     logServerFailure(err, 'publisher-publish', overrides, 'publish failed')
     return toActionErrorResponse(err)

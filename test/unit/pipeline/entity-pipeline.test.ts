@@ -304,10 +304,27 @@ describe('createEntityHandler (the action adapter)', () => {
     process.env = { ...saved }
   })
 
-  test('without the Runtime environment it answers 500, not a crash', async () => {
+  test('without the Runtime environment (no State credentials) the in-process fan-out answers 503, so I/O Events retries', async () => {
     for (const k of ['__OW_API_HOST', '__OW_API_KEY', '__OW_NAMESPACE']) delete process.env[k]
     const main = createEntityHandler(entityDefinitions.product)
     expect(await main(handlerParams(CODE))).toEqual({
+      statusCode: 503,
+      body: { success: false, error: 'propagation failed: Internal server error' },
+    })
+  })
+
+  test('with FANOUT_MODE=action and no Runtime environment it answers 500 (no invoker), not a crash', async () => {
+    for (const k of ['__OW_API_HOST', '__OW_API_KEY', '__OW_NAMESPACE']) delete process.env[k]
+    const main = createEntityHandler(entityDefinitions.product)
+    expect(await main({ ...handlerParams(CODE), FANOUT_MODE: 'action' })).toEqual({
+      statusCode: 500,
+      body: { success: false, error: 'Internal server error' },
+    })
+  })
+
+  test('an unknown FANOUT_MODE is a configuration error (500)', async () => {
+    const main = createEntityHandler(entityDefinitions.product)
+    expect(await main({ ...handlerParams(CODE), FANOUT_MODE: 'sideways' })).toEqual({
       statusCode: 500,
       body: { success: false, error: 'Internal server error' },
     })
