@@ -151,6 +151,9 @@ async function compileGroup(
   )
   const config = mergedConfig(webpack, configPath, actions, tmp)
   const out = new Map<string, CacheEntry>()
+  // A source edited while webpack runs may be in the bundle in its old form but stamped in its new
+  // one, so the cache would keep a stale bundle forever: such a file gets a stamp that never matches.
+  const startedMs = Date.now()
   try {
     const stats = await new Promise<import('webpack').Stats>((resolve, reject) => {
       webpack(config).run((err, s) =>
@@ -177,7 +180,7 @@ async function compileGroup(
       const stamps: Record<string, DepStamp> = {}
       for (const file of deps) {
         const s = stamp(file)
-        if (s) stamps[file] = s
+        if (s) stamps[file] = s.mtimeMs >= startedMs - 1 ? { ...s, hash: CHANGED_DURING_BUILD } : s
       }
       out.set(action.name, { key: '', ok: !error, error, deps: stamps })
     }
@@ -194,6 +197,9 @@ async function compileGroup(
   }
   return out
 }
+
+/** The hash recorded for a file modified while its bundle was being built: never a cache hit. */
+const CHANGED_DURING_BUILD = 'changed-during-build'
 
 function stamp(file: string): DepStamp | undefined {
   try {
@@ -218,6 +224,7 @@ function depsUnchanged(deps: Record<string, DepStamp>, memo: Map<string, DepStam
     } catch {
       return false
     }
+    if (old.hash === CHANGED_DURING_BUILD) return false
     if (st.size === old.size && st.mtimeMs === old.mtimeMs) continue
     if (!memo.has(file)) memo.set(file, stamp(file))
     if (memo.get(file)?.hash !== old.hash) return false
