@@ -218,10 +218,11 @@ export function createEntityHandler(
     try {
       const config = loadConfig<EntityHandlerConfig>(params, configSpec)
       logger = createLogger(name, config.logLevel, { correlationId })
+      const correlated = logger
       const propagator =
         config.fanoutMode === 'action'
           ? createPublisherPropagator(createRuntimeInvoker(), config.publisherAction)
-          : createInProcessPropagator((event) => fanOut(event, params, name))
+          : createInProcessPropagator((event) => fanOut(event, params, name, { logger: correlated }))
       return await pipeline.handle(params, { propagator, clock: systemClock, logger })
     } catch (err) {
       logger.error('entity handler setup failed', { error: (err as Error)?.message ?? String(err) })

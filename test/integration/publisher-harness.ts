@@ -19,6 +19,9 @@ export const PUBLISHER_ENV: NodeJS.ProcessEnv = {
   RETRY_JITTER: '0',
   DELIVERY_TIMEOUT: '2s',
   INLINE_RETRY_MAX_DELAY: '0',
+  // Each test changes subscriptions and publishes at once: no warm-container staleness here (the
+  // cached document and its State budget are tested with the default in their own stack).
+  SUBSCRIPTION_CACHE_SECONDS: '0',
 }
 
 /** A stack plus its clients. */

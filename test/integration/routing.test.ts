@@ -259,8 +259,8 @@ describe('routing on the local stack (handler failing)', () => {
   let rs: RoutingStack
 
   beforeAll(async () => {
-    // The handlers propagate to an action that is not deployed: every event fails with a 5xx.
-    rs = await startRoutingStack({ PUBLISHER_ACTION: 'publisher/not-deployed' })
+    // The handlers hand the fan-out to an action that is not deployed: every event fails with a 5xx.
+    rs = await startRoutingStack({ FANOUT_MODE: 'action', PUBLISHER_ACTION: 'publisher/not-deployed' })
   })
   afterAll(async () => {
     await rs?.close()
