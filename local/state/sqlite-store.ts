@@ -2,11 +2,17 @@
  * The State service's storage: one SQLite table of (namespace, key, value, expiry) in
  * `<dataDir>/state.sqlite`, through better-sqlite3.
  *
- * Durability choice: WAL journal with `synchronous = FULL`. better-sqlite3 is synchronous, so a
- * put's COMMIT (WAL frames written and fsync'd) has returned before the HTTP 200 is sent: an
- * acknowledged put survives kill -9 (NORMAL would already give that, the frames being in the OS
- * page cache) and also an OS crash or power loss (which NORMAL would not). Measured here the fsync
- * costs ~0.1 ms per put; the bench reports the end-to-end figure.
+ * Durability choice: WAL journal with `synchronous = NORMAL`. better-sqlite3 is synchronous, so a
+ * put's COMMIT has returned before the HTTP 200 is sent, and in WAL mode a COMMIT returns only
+ * after its frames were written to the -wal file with write(2), at every synchronous level; NORMAL
+ * only skips the fsync at commit (the WAL is fsync'd at checkpoints). Written frames sit in the OS
+ * page cache, which outlives the process: an acknowledged put survives kill -9 of the stack
+ * (test/integration/state-durability.test.ts kills it with SIGKILL right after acknowledged puts),
+ * and the database stays consistent. What NORMAL gives up is the last commits before an OS crash
+ * or power loss, which a local emulator does not need to survive (pass `synchronous: 'FULL'` to
+ * get that). Measured at the store level on this machine (ext4, loaded): FULL ~4.5-5.7 ms per put
+ * (an fsync each), NORMAL ~0.2 ms. Group commit (one transaction for the puts of a tick) was not
+ * needed: it would amortise FULL's fsync under concurrency but not make a lone put cheaper.
  *
  * Expired rows are invisible to every read at once (queries filter on `expires > now`) and are
  * deleted later by `purgeExpiredBatch`, which the service runs in the background.
@@ -46,6 +52,8 @@ export interface SqliteStoreOptions {
   maxKeysPerNamespace: number
   /** Epoch ms; injected so expiry is testable. */
   now: () => number
+  /** SQLite `synchronous` level (default NORMAL, see the durability note above); FULL also survives power loss. */
+  synchronous?: 'NORMAL' | 'FULL'
 }
 
 /** Typed access to the table; every method is one short synchronous transaction. */
@@ -84,7 +92,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { now, maxKeysPerNamespace } = options
   const db = new Database(path.join(options.dataDir, 'state.sqlite'))
   db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
   // Another process (a test inspecting the file) may hold a lock briefly; wait instead of failing.
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
