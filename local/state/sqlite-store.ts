@@ -71,6 +71,8 @@ export interface SqliteStore {
   list(ns: string, glob: string, cursor: number): ListPage
   /** Deletes up to `limit` expired rows; returns how many. */
   purgeExpiredBatch(limit: number): number
+  /** Runs `fn` (calls of this store) in one transaction: one commit for all (seeding benches). */
+  batch<T>(fn: () => T): T
   close(): void
 }
 
@@ -201,6 +203,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       for (const r of purged) adjust(r.ns, -1)
       return purged.length
     },
+    batch: (fn) => db.transaction(fn)(),
     close: () => db.close(),
   }
 }
