@@ -71,7 +71,11 @@ export interface SqliteStore {
   list(ns: string, glob: string, cursor: number): ListPage
   /** Deletes up to `limit` expired rows; returns how many. */
   purgeExpiredBatch(limit: number): number
-  /** Runs `fn` (calls of this store) in one transaction: one commit for all (seeding benches). */
+  /**
+   * Runs `fn` (calls of this store) in one transaction, one commit for all: for seeding benches
+   * only (should a put inside throw, the whole batch rolls back but the in-memory quota count
+   * keeps the earlier puts until the store is reopened).
+   */
   batch<T>(fn: () => T): T
   close(): void
 }
