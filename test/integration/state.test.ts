@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import type { AdobeState } from '@adobe/aio-lib-state'
 import { startTestStack, type TestStack } from '../helpers/stack'
 import { stateClient } from '../helpers/state-client'
+import { waitFor } from '../helpers/wait-for'
 
 const OTHER_NS = '7654321-eventhub-other'
 const OTHER_AUTH = '9f1c7d2e-0b6a-4c1e-8d3f-5a7b9c1d2e3f:other-local-key-0123456789abcdef'
@@ -287,7 +288,8 @@ describe('State quota (stateMaxKeys)', () => {
       config: { stateMaxKeys: 5, namespaces: new Map([[OTHER_NS, OTHER_AUTH]]) },
     })
     const state = await stateClient(stack)
-    for (let i = 0; i < 5; i++) await state.put(`q.${i}`, 'v', i < 2 ? { ttl: 1 } : undefined)
+    // q.0 and q.1 expire later on; 5 s leaves a loaded machine room for the checks before that.
+    for (let i = 0; i < 5; i++) await state.put(`q.${i}`, 'v', i < 2 ? { ttl: 5 } : undefined)
     const forbidden = { name: 'AdobeStateLibError', code: 'ERROR_BAD_CREDENTIALS' }
     expect(await failure(state.put('q.new', 'v'))).toEqual(forbidden)
     await state.put('q.4', 'overwrite is fine at the quota')
@@ -297,7 +299,8 @@ describe('State quota (stateMaxKeys)', () => {
     await state.put('q.new', 'v')
     expect(await failure(state.put('q.newer', 'v'))).toEqual(forbidden)
 
-    await sleep(1200) // q.0 and q.1 expire and no longer count
+    // q.0 and q.1 expire and no longer count.
+    await waitFor(async () => (await state.stats()).keys === 3, 30_000, 'q.0 and q.1 to expire')
     await state.put('q.a', 'v')
     await state.put('q.b', 'v')
     expect(await failure(state.put('q.c', 'v'))).toEqual(forbidden)
