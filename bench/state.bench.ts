@@ -1,9 +1,14 @@
 /**
  * `npm run bench:state`: throughput of the local State service through the real
- * @adobe/aio-lib-state client (put, get, list), the same calls as raw HTTP (no client library), and
+ * @adobe/aio-lib-state client (put, get), the same calls as raw HTTP (no client library), and
  * the machine's ceiling measured in the same run: a bare Node http server answering every request
  * at once, driven with the same transport (node-fetch v2, which aio-lib-state uses) and the same
- * concurrency. Prints one JSON object; bounded to well under 60 s.
+ * concurrency. The client is measured twice in the same run: as published (a new Ajv compile per
+ * call) and with its `ajv` redirected to actions/lib/state-ajv-memo.js, the way action bundles get
+ * it (the root webpack-config.js alias); this bench runs unbundled under ts-node, so it applies the
+ * same redirect with the require hook local/state/ajv-memo-hook.ts. Then the cost of a full
+ * listing (list calls, from the service's counters, and time) at 0, 10K and 100K keys in the
+ * container, seeded in the exact stored format through the store's own put. Prints one JSON object.
  */
 import http from 'node:http'
 import fs from 'node:fs'
@@ -12,6 +17,8 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { AdobeState } from '@adobe/aio-lib-state'
 import { startStack } from '../local/stack'
+import { installStateAjvMemo, STATE_AJV_MEMO_PATH } from '../local/state/ajv-memo-hook'
+import { openSqliteStore } from '../local/state/sqlite-store'
 
 /** The parts of node-fetch v2 used here (it ships no types). */
 type NodeFetch = (
@@ -22,11 +29,17 @@ type NodeFetch = (
 const nodeFetch = require('node-fetch') as NodeFetch
 
 const CONCURRENCY = 16
-const PHASE_MS = 3_500
+const PHASE_MS = 3_000
 const WARMUP_MS = 400
 const MAX_OPS_PER_PHASE = 50_000
 const VALUE = 'v'.repeat(256)
-const LIST_KEYS = 5_000
+/** Containers for the listing cost: namespace → keys seeded (3 of them match the listing's pattern). */
+const LIST_SIZES: readonly { ns: string; auth: string; keys: number }[] = [
+  { ns: '1111111-bench-empty', auth: '00000000-0000-4000-8000-000000000001:bench', keys: 0 },
+  { ns: '2222222-bench-tenk', auth: '00000000-0000-4000-8000-000000000002:bench', keys: 10_000 },
+  { ns: '3333333-bench-hundredk', auth: '00000000-0000-4000-8000-000000000003:bench', keys: 100_000 },
+]
+const STATE_LIB_FILES = /[\\/]node_modules[\\/]@adobe[\\/]aio-lib-state[\\/]/
 
 interface PhaseResult {
   ops: number
@@ -91,16 +104,54 @@ async function bareServer(): Promise<{ url: string; close: () => Promise<void> }
   }
 }
 
+type StateLib = typeof import('@adobe/aio-lib-state')
+
+/** A fresh copy of the library (its endpoint is read at load), with or without the Ajv memo. */
+function loadStateLib(memo: boolean): StateLib {
+  // Node also remembers "this folder's `ajv`" while the resolved module is cached: drop both Ajvs too.
+  const stateLibDir = path.dirname(require.resolve('@adobe/aio-lib-state'))
+  const ajvs = [require.resolve('ajv', { paths: [stateLibDir] }), STATE_AJV_MEMO_PATH]
+  for (const file of Object.keys(require.cache))
+    if (STATE_LIB_FILES.test(file) || ajvs.includes(file)) delete require.cache[file]
+  if (memo) installStateAjvMemo()
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@adobe/aio-lib-state') as StateLib
+}
+
+/** Seeds the listing containers through the store's own put (one transaction per container). */
+function seedListContainers(dataDir: string): void {
+  const store = openSqliteStore({ dataDir, maxKeysPerNamespace: 200_000, now: Date.now })
+  const value = Buffer.from('x')
+  try {
+    for (const { ns, keys } of LIST_SIZES) {
+      store.batch(() => {
+        for (let i = 0; i < keys - 3; i++) store.put(ns, `dlv.${i}`, value, 3600)
+        for (let i = 0; i < Math.min(3, keys); i++) store.put(ns, `needle.${i}`, value, 3600)
+      })
+    }
+  } finally {
+    store.close()
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ceh-bench-state-'))
-  const stack = await startStack({ quiet: true, env: {}, config: { port: 0, dataDir } })
+  const seedStart = Date.now()
+  seedListContainers(dataDir)
+  const seedMs = Date.now() - seedStart
+  const namespaces = new Map(LIST_SIZES.map((c) => [c.ns, c.auth]))
+  const stack = await startStack({ quiet: true, env: {}, config: { port: 0, dataDir, namespaces } })
   const bare = await bareServer()
   try {
     process.env.AIO_STATE_ENDPOINT = `${stack.baseUrl}/state` // read by the library when it loads
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const stateLib = require('@adobe/aio-lib-state') as typeof import('@adobe/aio-lib-state')
     const ns = stack.config.namespace
-    const state: AdobeState = await stateLib.init({ ow: { namespace: ns, auth: stack.config.auth } })
+    const ow = { namespace: ns, auth: stack.config.auth }
+    const plain: AdobeState = await loadStateLib(false).init({ ow })
+    const memoLib = loadStateLib(true)
+    const memo: AdobeState = await memoLib.init({ ow })
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { memoStats } = require(STATE_AJV_MEMO_PATH) as { memoStats(): { compiles: number; hits: number } }
+    if (memoStats().compiles !== 1) throw new Error('the Ajv memo is not in use by the memoised client')
     const headers = { authorization: `Basic ${Buffer.from(stack.config.auth).toString('base64')}` }
     const dataUrl = (key: string): string => `${stack.baseUrl}/state/containers/${ns}/data/${key}`
     const expectStatus = async (p: ReturnType<NodeFetch>, status: number): Promise<void> => {
@@ -115,40 +166,38 @@ async function main(): Promise<void> {
         200,
       ),
     )
-
-    const clientPut = await phase((i) => state.put(`bench.${i}`, VALUE))
-    const written = clientPut.ops
-    const clientGet = await phase(async (i) => {
-      if ((await state.get(`bench.${i % written}`))?.value !== VALUE)
-        throw new Error('get returned a wrong value')
-    })
     const rawPut = await phase((i) =>
-      expectStatus(nodeFetch(dataUrl(`raw.${i}`), { method: 'PUT', headers, body: VALUE }), 200),
+      expectStatus(nodeFetch(dataUrl(`bench.${i}`), { method: 'PUT', headers, body: VALUE }), 200),
     )
+    const written = rawPut.ops
     const rawGet = await phase((i) =>
       expectStatus(nodeFetch(dataUrl(`bench.${i % written}`), { headers }), 200),
     )
-
-    // A fixed listing workload: 5,000 keys under one prefix = 5 pages per full client list() loop.
-    for (let i = 0; i < LIST_KEYS; i += 100) {
-      await Promise.all(
-        Array.from({ length: 100 }, (_, j) =>
-          expectStatus(nodeFetch(dataUrl(`list.${i + j}`), { method: 'PUT', headers, body: 'x' }), 200),
-        ),
-      )
+    const clientGet = (state: AdobeState) => async (i: number) => {
+      if ((await state.get(`bench.${i % written}`))?.value !== VALUE)
+        throw new Error('get returned a wrong value')
     }
-    let pagesListed = 0
-    const clientList = await phase(async () => {
-      let keys = 0
-      for await (const page of state.list({ match: 'list.*' })) {
-        keys += page.keys.length
-        pagesListed++
-      }
-      if (keys !== LIST_KEYS) throw new Error(`list returned ${keys} keys, expected ${LIST_KEYS}`)
-    })
-    const listPagesPerSec = round(clientList.opsPerSec * (LIST_KEYS / 1000))
+    const plainPut = await phase((i) => plain.put(`plain.${i}`, VALUE))
+    const plainGet = await phase(clientGet(plain))
+    const memoPut = await phase((i) => memo.put(`memo.${i}`, VALUE))
+    const memoGet = await phase(clientGet(memo))
 
-    const ratio = (n: number): number => round(n / bareRoundTrip.opsPerSec, 3)
+    const listing = []
+    for (const { ns: listNs, auth, keys } of LIST_SIZES) {
+      const state = await memoLib.init({ ow: { namespace: listNs, auth } })
+      stack.state.resetCounters()
+      const t = process.hrtime.bigint()
+      const found: string[] = []
+      for await (const page of state.list({ match: 'needle.*' })) found.push(...page.keys)
+      const ms = Number(process.hrtime.bigint() - t) / 1e6
+      if (found.length !== Math.min(3, keys)) throw new Error(`listing found ${found.length} needles`)
+      listing.push({ keys, listCalls: stack.state.counters(listNs).lists, ms: round(ms) })
+    }
+
+    const ajvMemo = memoStats()
+    if (ajvMemo.compiles > 4) throw new Error(`the Ajv memo compiled ${ajvMemo.compiles} times`)
+    const vsBare = (n: number): number => round(n / bareRoundTrip.opsPerSec, 3)
+    const vs = (n: number, base: PhaseResult): number => round(n / base.opsPerSec, 3)
     const result = {
       bench: 'state',
       node: process.version,
@@ -157,34 +206,30 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       phaseMs: PHASE_MS,
       valueBytes: VALUE.length,
-      sqlite: { journal: 'WAL', synchronous: 'FULL' },
+      sqlite: { journal: 'WAL', synchronous: 'NORMAL' },
       baseline: {
         bareHttpRoundTripsPerSec: bareRoundTrip.opsPerSec,
         p50Ms: bareRoundTrip.p50Ms,
         p99Ms: bareRoundTrip.p99Ms,
       },
-      client: {
-        put: clientPut,
-        get: clientGet,
-        list: {
-          fullListingsPerSec: clientList.opsPerSec,
-          keysPerListing: LIST_KEYS,
-          pagesPerSec: listPagesPerSec,
-          p50Ms: clientList.p50Ms,
-          p99Ms: clientList.p99Ms,
-          pagesListed,
-        },
-      },
       rawHttp: { put: rawPut, get: rawGet },
+      client: { put: plainPut, get: plainGet },
+      clientAjvMemo: { put: memoPut, get: memoGet },
+      ajvMemo,
+      listing,
+      listingSeedMs: seedMs,
       ratios: {
-        clientPutVsBare: ratio(clientPut.opsPerSec),
-        clientGetVsBare: ratio(clientGet.opsPerSec),
-        clientListPagesVsBare: ratio(listPagesPerSec),
-        rawPutVsBare: ratio(rawPut.opsPerSec),
-        rawGetVsBare: ratio(rawGet.opsPerSec),
+        clientPutVsRawPut: { before: vs(plainPut.opsPerSec, rawPut), after: vs(memoPut.opsPerSec, rawPut) },
+        clientGetVsRawGet: { before: vs(plainGet.opsPerSec, rawGet), after: vs(memoGet.opsPerSec, rawGet) },
+        rawPutVsBare: vsBare(rawPut.opsPerSec),
+        rawGetVsBare: vsBare(rawGet.opsPerSec),
+        listCallsAt100kVs10k: round(listing[2].listCalls / listing[1].listCalls, 2),
       },
       notes:
-        'client = real @adobe/aio-lib-state v5 (it compiles an Ajv schema per call, so it is CPU-bound on the caller side); ' +
+        'client = real @adobe/aio-lib-state v5 as published (new Ajv + schema compile per call); ' +
+        'clientAjvMemo = the same library with its ajv redirected to actions/lib/state-ajv-memo.js by a require hook that mirrors the webpack alias; ' +
+        'before/after = client without/with the memo, each vs raw HTTP measured in this run. ' +
+        'listing = one full client list({match}) of a container whose 3 keys match: calls = ceil(keys/1000) (scan semantics), at least 1. ' +
         'rawHttp = same requests without the library; baseline = bare Node http server, same transport (node-fetch v2) and concurrency. ' +
         'Server and clients share this machine.',
     }

@@ -65,15 +65,34 @@ export function fromAioState(state: StateLike): KvStore {
   }
 }
 
+/** The warm container's State client, and the credentials/endpoint it was opened for. */
+let opened: { identity: string; store: Promise<KvStore> } | undefined
+
 /**
  * Opens the State store of the current Runtime namespace (credentials from `__OW_*` env,
  * endpoint from `AIO_STATE_ENDPOINT` when set — the local stack sets it).
+ *
+ * One client per warm container: the first call's promise is kept at module level and shared by
+ * every later activation (and concurrent callers) of the container; a failed init is forgotten so
+ * the next call retries. Should the namespace, credentials or endpoint in the env change (only
+ * in-process tests and benches do that), a new client is opened for them.
  */
-export async function openStateStore(): Promise<KvStore> {
-  // Required lazily so unit tests of modules that import this file do not load the client.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const stateLib = require('@adobe/aio-lib-state') as { init: () => Promise<StateLike> }
-  return fromAioState(await stateLib.init())
+export function openStateStore(): Promise<KvStore> {
+  const env = process.env
+  const identity = [env.__OW_NAMESPACE, env.__OW_API_KEY, env.AIO_STATE_ENDPOINT].join('\u0000')
+  if (opened?.identity === identity) return opened.store
+  const store = (async () => {
+    // Required lazily so unit tests of modules that import this file do not load the client.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const stateLib = require('@adobe/aio-lib-state') as { init: () => Promise<StateLike> }
+    return fromAioState(await stateLib.init())
+  })()
+  const entry = { identity, store }
+  opened = entry
+  store.catch(() => {
+    if (opened === entry) opened = undefined
+  })
+  return store
 }
 
 /** In-memory store for unit tests; honours TTLs against the injected clock. */

@@ -127,5 +127,5 @@ describe('State durability', () => {
     expect((await after.get('crash.overwritten'))?.value).toBe('second')
     expect(await after.get('crash.deleted')).toBeUndefined()
     expect((await after.stats()).keys).toBe(201)
-  }, 90_000)
+  }, 180_000)
 })
