@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parseSafeJson, UnsafeJsonError, type SafeJsonOptions } from '../actions/lib/safe-json'
 
 /** An error the stack turns into an HTTP reply with `status` and a JSON `{error}` body. */
 export class StackHttpError extends Error {
@@ -36,13 +37,19 @@ export async function readBody(req: IncomingMessage, limit = Infinity): Promise<
   return Buffer.concat(chunks)
 }
 
-/** Parses a JSON body; malformed JSON is a 400 that names the parse problem, not the body. */
-export function parseJson(body: Buffer): unknown {
+/**
+ * Parses a JSON body with the shared safe parse: malformed, deeper than `maxDepth` (Jackson's
+ * default nesting limit, 1000, as Adobe's Java services use) or, unless `prototypeKeys: 'keep'`,
+ * holding a `__proto__`/`constructor`/`prototype` key is a 400 that never quotes the body.
+ */
+export function parseJson(body: Buffer, options: SafeJsonOptions = {}): unknown {
   if (body.length === 0) return undefined
   try {
-    return JSON.parse(body.toString('utf8'))
+    return parseSafeJson(body.toString('utf8'), { maxDepth: 1000, ...options })
   } catch (err) {
-    throw new StackHttpError(400, `malformed JSON body: ${(err as Error).message}`)
+    if (err instanceof UnsafeJsonError)
+      throw new StackHttpError(400, `malformed JSON body: body ${err.message}`)
+    throw err
   }
 }
 

@@ -4,6 +4,7 @@
  * a known path with another method is 405 with `Allow`.
  */
 import { HttpError, NotFoundError } from '../lib/errors'
+import { assertSafeJson, parseSafeJson, UnsafeJsonError } from '../lib/safe-json'
 
 /** The request as the handlers see it. */
 export interface WebRequest {
@@ -32,22 +33,39 @@ export interface Route<D> {
 /** Headers on every admin response: secrets are shown once and must not be cached. */
 export const ADMIN_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
 
-/** Builds the request from web action params, dropping inputs (`inputKeys`) and platform params. */
+/**
+ * Builds the request from web action params, dropping inputs (`inputKeys`) and platform params.
+ * The fields go through the shared safe-JSON check: the platform hands a body's `__proto__` key
+ * over as an own param, and copying it by assignment would set the input's prototype (smuggling
+ * e.g. `auth` past the schema's unknown-key check), so prototype keys and deep nesting are a 400.
+ */
 export function toWebRequest(params: Record<string, unknown>, inputKeys: ReadonlySet<string>): WebRequest {
-  const input: Record<string, unknown> = {}
+  const fields: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(params)) {
-    if (!k.startsWith('__ow_') && !inputKeys.has(k)) input[k] = v
+    if (!k.startsWith('__ow_') && !inputKeys.has(k)) defineField(fields, k, v)
   }
   // A JSON body sent with a non-JSON content type arrives as a string in __ow_body.
   if (typeof params.__ow_body === 'string' && params.__ow_body.trim().startsWith('{')) {
-    try {
-      Object.assign(input, JSON.parse(params.__ow_body))
-    } catch {
-      throw new HttpError(400, 'request body is not valid JSON')
-    }
+    const parsed = safely(() => parseSafeJson(params.__ow_body as string)) as Record<string, unknown>
+    for (const [k, v] of Object.entries(parsed)) defineField(fields, k, v)
   }
+  safely(() => assertSafeJson(fields))
   const path = String(params.__ow_path ?? '').replace(/\/+$/, '')
-  return { method: String(params.__ow_method ?? 'get').toLowerCase(), path, input }
+  return { method: String(params.__ow_method ?? 'get').toLowerCase(), path, input: fields }
+}
+
+/** Own data property, whatever the key (never the `__proto__` setter). */
+function defineField(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+function safely<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof UnsafeJsonError) throw new HttpError(400, `request body ${err.message}`)
+    throw err
+  }
 }
 
 /** A matched route, ready to run once the dependencies exist (routing errors come first, before State is opened). */

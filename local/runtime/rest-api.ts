@@ -11,7 +11,7 @@ import type { ActivationStore } from './activation-store'
 import { INVOKER_LIMITS, type Invoker } from './invoker'
 import type { AppManifest, ActionSpec } from './manifest'
 import { Messages } from './messages'
-import { OwError, authenticate, readLimitedBody, sendOwError, waitFor } from './ow-http'
+import { OwError, authenticate, parsePlatformJson, readLimitedBody, sendOwError, waitFor } from './ow-http'
 import type { ActivationRecord } from './types'
 
 /** What the REST API needs. */
@@ -114,14 +114,7 @@ function getActions(c: RouteContext): void {
 async function invokeAction(c: RouteContext): Promise<void> {
   const action = findAction(c)
   const body = await readLimitedBody(c.req, INVOKER_LIMITS.payloadBytes)
-  let args: unknown = {}
-  if (body.length > 0) {
-    try {
-      args = JSON.parse(body.toString('utf8'))
-    } catch (err) {
-      throw new OwError(400, `${Messages.malformedRequest}\n${(err as Error).message}`)
-    }
-  }
+  const args: unknown = body.length > 0 ? parsePlatformJson(body) : {}
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
     throw new OwError(400, `${Messages.malformedRequest} the body must be a JSON object of parameters.`)
   }
