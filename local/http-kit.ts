@@ -71,6 +71,22 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   res.end()
 }
 
+/**
+ * For an error answered before the request body was read (e.g. an early 413 on a declared
+ * Content-Length): adds `Connection: close` and destroys the socket once the reply is out, so
+ * the unread body is never parsed as the next request on a keep-alive connection (which would
+ * otherwise wait for body bytes that never come and leave the next request unanswered).
+ */
+export function closeIfBodyUnread(
+  res: ServerResponse,
+  headers: Record<string, string>,
+): Record<string, string> {
+  const req = res.req as IncomingMessage | undefined
+  if (!req || req.complete) return headers
+  res.once('finish', () => req.socket.destroy())
+  return { ...headers, connection: 'close' }
+}
+
 /** Sends a StackHttpError (or 500 for anything else) as `{error: message}`. */
 export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
@@ -78,10 +94,10 @@ export function sendError(res: ServerResponse, err: unknown): void {
     return
   }
   if (err instanceof StackHttpError) {
-    sendJson(res, err.status, { error: err.message }, err.headers)
+    sendJson(res, err.status, { error: err.message }, closeIfBodyUnread(res, err.headers))
     return
   }
-  sendJson(res, 500, { error: 'internal error in the local stack' })
+  sendJson(res, 500, { error: 'internal error in the local stack' }, closeIfBodyUnread(res, {}))
 }
 
 /** Decodes `Authorization: Basic base64(user:pass)`; undefined when absent or malformed. */

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { basicCredentials, safeEqual, sendJson } from '../http-kit'
+import { basicCredentials, closeIfBodyUnread, safeEqual, sendJson } from '../http-kit'
 import type { StackConfig } from '../stack-config'
 import { Messages } from './messages'
 import { parseSafeJson, UnsafeJsonError } from '../../actions/lib/safe-json'
@@ -43,7 +43,7 @@ export function sendOwError(
     res.destroy()
     return
   }
-  sendJson(res, status, { error: message, code: transactionId() }, headers)
+  sendJson(res, status, { error: message, code: transactionId() }, closeIfBodyUnread(res, headers))
 }
 
 /**

@@ -35,6 +35,7 @@ interface RouteContext {
 
 const ACTIVATION_ID = /^[0-9a-f]{32}$/
 const LIST_MAX = 200
+const INT_MAX = 2 ** 31 - 1
 
 /** Collection name → method → handler (route with data, not a switch). */
 const routes: Record<string, Partial<Record<string, Handler>>> = {
@@ -161,7 +162,7 @@ function getActivations(c: RouteContext): void {
     const epoch = (k: string): number | undefined => {
       const v = q.get(k)
       if (v === null || v === '') return undefined
-      if (!/^\d+$/.test(v)) throw new OwError(400, Messages.badEpoch(v))
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new OwError(400, Messages.badEpoch(v))
       return Number(v)
     }
     if (q.get('count') === 'true' && q.get('docs') === 'true')
@@ -280,8 +281,12 @@ function paging(url: URL, collection: string, defaultLimit: number): { skip: num
   const read = (k: string, dflt: number): number => {
     const v = url.searchParams.get(k)
     if (v === null || v === '') return dflt
-    if (!/^-?\d+$/.test(v)) throw new OwError(400, Messages.argumentNotInteger(collection, v))
-    return Number(v)
+    // The controller parses these as a 32-bit Int: anything else (NaN, 1e3, 99999999999999999999)
+    // is "not an integer", a 400 — never a number too large for the activation store.
+    const n = Number(v)
+    if (!/^-?\d+$/.test(v) || n > INT_MAX || n < -INT_MAX - 1)
+      throw new OwError(400, Messages.argumentNotInteger(collection, v))
+    return n
   }
   const skip = read('skip', 0)
   const limit = read('limit', defaultLimit)

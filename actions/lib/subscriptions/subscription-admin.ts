@@ -8,7 +8,7 @@ import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { generateSecret } from '../webhook-signature'
 import type { DeliveryLogStore } from '../delivery-log/log-store'
-import { checkUrl, type UrlPolicy } from '../delivery/url-policy'
+import { checkUrlAtCreation, type UrlPolicy } from '../delivery/url-policy'
 import { QUIET_MESSAGES, toValidationError } from '../delivery/validation-errors'
 import { statsOf, type SubscriptionStats } from '../delivery/subscription-health'
 import {
@@ -60,9 +60,10 @@ function checkEventTypes(types: string[] | undefined, known: (code: string) => b
     ])
 }
 
-function checkPolicy(url: string | undefined, policy: UrlPolicy): void {
+/** The URL policy, host name resolution included (a name resolving to private addresses is a 400). */
+async function checkPolicy(url: string | undefined, policy: UrlPolicy): Promise<void> {
   if (url === undefined) return
-  const check = checkUrl(url, policy)
+  const check = await checkUrlAtCreation(url, policy)
   if (!check.ok) throw new ValidationError(`url: ${check.reason}`, ['url'])
 }
 
@@ -95,7 +96,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
     async create(input: unknown): Promise<{ subscription: PublicSubscription; secret: string }> {
       const body = validate<SubscriptionInput>(createSubscriptionSchema, input, 'invalid subscription')
       checkEventTypes(body.eventTypes, deps.isKnownEventType)
-      checkPolicy(body.url, deps.urlPolicy)
+      await checkPolicy(body.url, deps.urlPolicy)
       const now = iso()
       const sub: Subscription = {
         id: clock
@@ -151,7 +152,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         }
       }
       checkEventTypes(patch.eventTypes, deps.isKnownEventType)
-      checkPolicy(patch.url, deps.urlPolicy)
+      await checkPolicy(patch.url, deps.urlPolicy)
       const now = iso()
       const next: Subscription = {
         ...sub,
