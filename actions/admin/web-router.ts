@@ -14,6 +14,8 @@ export interface WebRequest {
   path: string
   /** Query and JSON body fields (action inputs and `__ow_*` removed). */
   input: Record<string, unknown>
+  /** Request headers (lower-case names), as the platform passes them in `__ow_headers`. */
+  headers: Record<string, string>
 }
 
 /** A web action result (the platform maps statusCode/headers/body to HTTP). */
@@ -51,7 +53,11 @@ export function toWebRequest(params: Record<string, unknown>, inputKeys: Readonl
   }
   safely(() => assertSafeJson(fields))
   const path = String(params.__ow_path ?? '').replace(/\/+$/, '')
-  return { method: String(params.__ow_method ?? 'get').toLowerCase(), path, input: fields }
+  const rawHeaders = params.__ow_headers
+  const headers: Record<string, string> = {}
+  if (rawHeaders && typeof rawHeaders === 'object')
+    for (const [k, v] of Object.entries(rawHeaders)) if (typeof v === 'string') defineField(headers, k, v)
+  return { method: String(params.__ow_method ?? 'get').toLowerCase(), path, input: fields, headers }
 }
 
 /** Own data property, whatever the key (never the `__proto__` setter). */
@@ -88,6 +94,15 @@ export function matchRoute<D>(
     const res = await hit.r.handle(deps, req, groups)
     return { ...res, headers: { ...ADMIN_HEADERS, ...(res.headers ?? {}) } }
   }
+}
+
+/**
+ * True when the platform will keep this activation's result: Adobe I/O Runtime does not persist
+ * successful blocking (web) activations unless the request sends `X-OW-EXTRA-LOGGING: on`; then
+ * the result, with anything in it, is readable by everyone holding the namespace's credentials.
+ */
+export function resultIsStored(req: WebRequest): boolean {
+  return (req.headers['x-ow-extra-logging'] ?? '').toLowerCase() === 'on'
 }
 
 /** Reads a boolean query flag (`?stats=true`). */

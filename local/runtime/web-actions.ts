@@ -83,10 +83,23 @@ export async function handleWebAction(
     if (size > INVOKER_LIMITS.payloadBytes)
       throw new OwError(413, Messages.entityTooBig('Request', size, INVOKER_LIMITS.payloadBytes))
 
-    const started = deps.invoker.start(deps.ctx.config.namespace, action, params)
+    // Adobe I/O Runtime does not persist the record of a successful blocking activation (a web
+    // action answered in time) unless the request sends `X-OW-EXTRA-LOGGING: on` ("Retrieving
+    // activations for blocking successful calls", Runtime docs). One answered with 202 is kept,
+    // so its result can be fetched.
+    let gaveUp = false
+    const extraLogging = String(req.headers['x-ow-extra-logging'] ?? '').toLowerCase() === 'on'
+    const started = deps.invoker.start(
+      deps.ctx.config.namespace,
+      action,
+      params,
+      undefined,
+      () => extraLogging || gaveUp,
+    )
     const idHeader = { 'x-openwhisk-activation-id': started.activationId }
     const record = await waitFor(started.done, deps.blockingWaitMs)
     if (!record) {
+      gaveUp = true
       sendOwError(res, 202, Messages.responseNotReady, { ...cors, ...idHeader })
       return
     }

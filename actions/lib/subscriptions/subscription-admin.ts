@@ -67,6 +67,24 @@ async function checkPolicy(url: string | undefined, policy: UrlPolicy): Promise<
   if (!check.ok) throw new ValidationError(`url: ${check.reason}`, ['url'])
 }
 
+/** How a secret may be shown: `resultStored` = the platform keeps this response (activation record). */
+export interface RevealOptions {
+  resultStored?: boolean
+}
+
+const STORED_RESULT =
+  'secret: this response would be stored in the activation record (X-OW-EXTRA-LOGGING: on), so a generated secret cannot be shown; retry without that header, or supply your own "secret"'
+
+/** Refuses (before any change) to generate a secret that could only be shown in a stored result. */
+function checkReveal(supplied: string | undefined, options: RevealOptions): void {
+  if (options.resultStored && supplied === undefined) throw new ValidationError(STORED_RESULT, ['secret'])
+}
+
+/** The secret for the response: omitted when the result is stored (the caller supplied it then). */
+function reveal(secret: string, options: RevealOptions): { secret?: string } {
+  return options.resultStored ? {} : { secret }
+}
+
 /** Creates the operations. */
 export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
   const { subscriptions, clock } = deps
@@ -93,8 +111,12 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
 
   return {
     /** POST /: returns the subscription and, this once, its secret. */
-    async create(input: unknown): Promise<{ subscription: PublicSubscription; secret: string }> {
+    async create(
+      input: unknown,
+      options: RevealOptions = {},
+    ): Promise<{ subscription: PublicSubscription; secret?: string }> {
       const body = validate<SubscriptionInput>(createSubscriptionSchema, input, 'invalid subscription')
+      checkReveal(body.secret, options)
       checkEventTypes(body.eventTypes, deps.isKnownEventType)
       await checkPolicy(body.url, deps.urlPolicy)
       const now = iso()
@@ -118,7 +140,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
       if (sub.id === DEFAULT_SUBSCRIPTION_ID || !sub.id)
         throw new ConflictError('could not allocate a subscription id')
       await subscriptions.save(sub)
-      return { subscription: toPublic(sub, clock.now()), secret: sub.secret }
+      return { subscription: toPublic(sub, clock.now()), ...reveal(sub.secret, options) }
     },
 
     /** GET /: every subscription (counters with `stats`: one key listing per subscription). */
@@ -188,8 +210,10 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
     async rotateSecret(
       id: string,
       input: unknown,
-    ): Promise<{ subscription: PublicSubscription; secret: string; previousSecretExpiresAt: string }> {
+      options: RevealOptions = {},
+    ): Promise<{ subscription: PublicSubscription; secret?: string; previousSecretExpiresAt: string }> {
       const body = validate<{ secret?: string }>(rotateSecretSchema, input, 'invalid rotation')
+      checkReveal(body.secret, options)
       if (id === DEFAULT_SUBSCRIPTION_ID) {
         throw new ValidationError(
           'the default subscription signs with WEBHOOK_SECRET: set it to "<new> <old>" to rotate',
@@ -209,7 +233,11 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         updatedAt: iso(),
       }
       await subscriptions.save(next)
-      return { subscription: toPublic(next, clock.now()), secret, previousSecretExpiresAt: expires }
+      return {
+        subscription: toPublic(next, clock.now()),
+        ...reveal(secret, options),
+        previousSecretExpiresAt: expires,
+      }
     },
   }
 }
