@@ -162,7 +162,9 @@ export function createFetchSender(policy?: UrlPolicy): HttpSender {
         retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
       }
     } catch (err) {
-      const { kind, message } = describeNetworkError(err, request.timeoutMs)
+      // Aborting mid-body surfaces as a socket error ("aborted"): the timeout is the cause.
+      const cause = signal.aborted ? { name: 'TimeoutError' } : err
+      const { kind, message } = describeNetworkError(cause, request.timeoutMs)
       return { durationMs: Math.round(performance.now() - started), error: message, errorKind: kind }
     }
   }

@@ -213,3 +213,24 @@ describe('the sender re-checks and pins the address it connects to', () => {
     }
   })
 })
+
+test('a response body that never ends is a timeout (the attempt is bounded end to end)', async () => {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    res.write('partial')
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  try {
+    const port = (server.address() as { port: number }).port
+    const send = createFetchSender({ allowlist: parseAllowlist('http://127.0.0.1') })
+    const res = await send({ url: `http://127.0.0.1:${port}/`, headers: {}, body: '{}', timeoutMs: 300 })
+    expect(res).toEqual({
+      durationMs: expect.any(Number),
+      error: 'timed out after 300 ms',
+      errorKind: 'timeout',
+    })
+  } finally {
+    server.closeAllConnections()
+    await new Promise((r) => server.close(r))
+  }
+})
