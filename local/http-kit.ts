@@ -82,7 +82,10 @@ export function closeIfBodyUnread(
   headers: Record<string, string>,
 ): Record<string, string> {
   const req = res.req as IncomingMessage | undefined
-  if (!req || req.complete) return headers
+  // `complete` stays false until the stream is read, even for a request without a body.
+  const hasBody =
+    Number(req?.headers['content-length'] ?? 0) > 0 || req?.headers['transfer-encoding'] !== undefined
+  if (!req || !hasBody || req.complete) return headers
   res.once('finish', () => req.socket.destroy())
   return { ...headers, connection: 'close' }
 }

@@ -7,6 +7,7 @@
 import net from 'node:net'
 import { connect, startPublisherStack, type PublisherStack } from './publisher-harness'
 import { startTestStack } from '../helpers/stack'
+import { waitFor } from '../helpers/wait-for'
 
 let ps: PublisherStack
 const MY_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
@@ -129,6 +130,20 @@ test('an early 413 closes the connection, so a pipelined next request is not lef
   expect(data.toLowerCase()).toContain('connection: close')
   // The fresh connection a client opens next is answered.
   expect((await raw('/health')).status).toBe(200)
+}, 30_000)
+
+test('errors on requests without a body keep the keep-alive connection (both pipelined requests answered)', async () => {
+  const url = new URL(base())
+  const socket = net.connect(Number(url.port), url.hostname)
+  let data = ''
+  socket.on('data', (d) => (data += d.toString('latin1')))
+  const req = 'GET /api/v1/namespaces/_/activations HTTP/1.1\r\nHost: x\r\n\r\n'
+  socket.write(req + req)
+  const answers = () => (data.match(/HTTP\/1\.1 401 /g) ?? []).length
+  await waitFor(() => answers() >= 2, 20_000, 'two answers on one connection')
+  socket.destroy()
+  expect(answers()).toBe(2)
+  expect(data.toLowerCase()).not.toContain('connection: close')
 }, 30_000)
 
 describe('secrets are not in stored activation results', () => {
