@@ -73,7 +73,7 @@ export class Invoker {
     action: ActionSpec,
     params: Record<string, unknown>,
     cause?: string,
-    /** Whether a successful record is stored (default yes); see WebActionDeps / web-actions.ts. */
+    /** Whether a successful record is stored (default yes): not for web actions answered in time, as on Adobe (web-actions.ts). */
     storeSuccess: () => boolean = () => true,
   ): StartedActivation {
     const count = this.running(namespace)
