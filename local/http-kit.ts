@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parseSafeJson, UnsafeJsonError, type SafeJsonOptions } from '../actions/lib/safe-json'
 
 /** An error the stack turns into an HTTP reply with `status` and a JSON `{error}` body. */
 export class StackHttpError extends Error {
@@ -36,13 +37,19 @@ export async function readBody(req: IncomingMessage, limit = Infinity): Promise<
   return Buffer.concat(chunks)
 }
 
-/** Parses a JSON body; malformed JSON is a 400 that names the parse problem, not the body. */
-export function parseJson(body: Buffer): unknown {
+/**
+ * Parses a JSON body with the shared safe parse: malformed, deeper than `maxDepth` (Jackson's
+ * default nesting limit, 1000, as Adobe's Java services use) or, unless `prototypeKeys: 'keep'`,
+ * holding a `__proto__`/`constructor`/`prototype` key is a 400 that never quotes the body.
+ */
+export function parseJson(body: Buffer, options: SafeJsonOptions = {}): unknown {
   if (body.length === 0) return undefined
   try {
-    return JSON.parse(body.toString('utf8'))
+    return parseSafeJson(body.toString('utf8'), { maxDepth: 1000, ...options })
   } catch (err) {
-    throw new StackHttpError(400, `malformed JSON body: ${(err as Error).message}`)
+    if (err instanceof UnsafeJsonError)
+      throw new StackHttpError(400, `malformed JSON body: body ${err.message}`)
+    throw err
   }
 }
 
@@ -64,6 +71,25 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   res.end()
 }
 
+/**
+ * For an error answered before the request body was read (e.g. an early 413 on a declared
+ * Content-Length): adds `Connection: close` and destroys the socket once the reply is out, so
+ * the unread body is never parsed as the next request on a keep-alive connection (which would
+ * otherwise wait for body bytes that never come and leave the next request unanswered).
+ */
+export function closeIfBodyUnread(
+  res: ServerResponse,
+  headers: Record<string, string>,
+): Record<string, string> {
+  const req = res.req as IncomingMessage | undefined
+  // `complete` stays false until the stream is read, even for a request without a body.
+  const hasBody =
+    Number(req?.headers['content-length'] ?? 0) > 0 || req?.headers['transfer-encoding'] !== undefined
+  if (!req || !hasBody || req.complete) return headers
+  res.once('finish', () => req.socket.destroy())
+  return { ...headers, connection: 'close' }
+}
+
 /** Sends a StackHttpError (or 500 for anything else) as `{error: message}`. */
 export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
@@ -71,10 +97,10 @@ export function sendError(res: ServerResponse, err: unknown): void {
     return
   }
   if (err instanceof StackHttpError) {
-    sendJson(res, err.status, { error: err.message }, err.headers)
+    sendJson(res, err.status, { error: err.message }, closeIfBodyUnread(res, err.headers))
     return
   }
-  sendJson(res, 500, { error: 'internal error in the local stack' })
+  sendJson(res, 500, { error: 'internal error in the local stack' }, closeIfBodyUnread(res, {}))
 }
 
 /** Decodes `Authorization: Basic base64(user:pass)`; undefined when absent or malformed. */

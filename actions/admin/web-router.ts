@@ -4,6 +4,7 @@
  * a known path with another method is 405 with `Allow`.
  */
 import { HttpError, NotFoundError } from '../lib/errors'
+import { assertSafeJson, parseSafeJson, UnsafeJsonError } from '../lib/safe-json'
 
 /** The request as the handlers see it. */
 export interface WebRequest {
@@ -13,6 +14,8 @@ export interface WebRequest {
   path: string
   /** Query and JSON body fields (action inputs and `__ow_*` removed). */
   input: Record<string, unknown>
+  /** Request headers (lower-case names), as the platform passes them in `__ow_headers`. */
+  headers: Record<string, string>
 }
 
 /** A web action result (the platform maps statusCode/headers/body to HTTP). */
@@ -32,22 +35,43 @@ export interface Route<D> {
 /** Headers on every admin response: secrets are shown once and must not be cached. */
 export const ADMIN_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
 
-/** Builds the request from web action params, dropping inputs (`inputKeys`) and platform params. */
+/**
+ * Builds the request from web action params, dropping inputs (`inputKeys`) and platform params.
+ * The fields go through the shared safe-JSON check: the platform hands a body's `__proto__` key
+ * over as an own param, and copying it by assignment would set the input's prototype (smuggling
+ * e.g. `auth` past the schema's unknown-key check), so prototype keys and deep nesting are a 400.
+ */
 export function toWebRequest(params: Record<string, unknown>, inputKeys: ReadonlySet<string>): WebRequest {
-  const input: Record<string, unknown> = {}
+  const fields: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(params)) {
-    if (!k.startsWith('__ow_') && !inputKeys.has(k)) input[k] = v
+    if (!k.startsWith('__ow_') && !inputKeys.has(k)) defineField(fields, k, v)
   }
   // A JSON body sent with a non-JSON content type arrives as a string in __ow_body.
   if (typeof params.__ow_body === 'string' && params.__ow_body.trim().startsWith('{')) {
-    try {
-      Object.assign(input, JSON.parse(params.__ow_body))
-    } catch {
-      throw new HttpError(400, 'request body is not valid JSON')
-    }
+    const parsed = safely(() => parseSafeJson(params.__ow_body as string)) as Record<string, unknown>
+    for (const [k, v] of Object.entries(parsed)) defineField(fields, k, v)
   }
+  safely(() => assertSafeJson(fields))
   const path = String(params.__ow_path ?? '').replace(/\/+$/, '')
-  return { method: String(params.__ow_method ?? 'get').toLowerCase(), path, input }
+  const rawHeaders = params.__ow_headers
+  const headers: Record<string, string> = {}
+  if (rawHeaders && typeof rawHeaders === 'object')
+    for (const [k, v] of Object.entries(rawHeaders)) if (typeof v === 'string') defineField(headers, k, v)
+  return { method: String(params.__ow_method ?? 'get').toLowerCase(), path, input: fields, headers }
+}
+
+/** Own data property, whatever the key (never the `__proto__` setter). */
+function defineField(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+function safely<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof UnsafeJsonError) throw new HttpError(400, `request body ${err.message}`)
+    throw err
+  }
 }
 
 /** A matched route, ready to run once the dependencies exist (routing errors come first, before State is opened). */
@@ -70,6 +94,15 @@ export function matchRoute<D>(
     const res = await hit.r.handle(deps, req, groups)
     return { ...res, headers: { ...ADMIN_HEADERS, ...(res.headers ?? {}) } }
   }
+}
+
+/**
+ * True when the platform will keep this activation's result: Adobe I/O Runtime does not persist
+ * successful blocking (web) activations unless the request sends `X-OW-EXTRA-LOGGING: on`; then
+ * the result, with anything in it, is readable by everyone holding the namespace's credentials.
+ */
+export function resultIsStored(req: WebRequest): boolean {
+  return (req.headers['x-ow-extra-logging'] ?? '').toLowerCase() === 'on'
 }
 
 /** Reads a boolean query flag (`?stats=true`). */

@@ -9,6 +9,7 @@
  * else is a 400. The template comes back as `_embedded.sample_event.sample_payload`.
  */
 import Joi from 'joi'
+import { parseSafeJson } from '../../actions/lib/safe-json'
 import { sendEmpty, sendJson, StackHttpError } from '../http-kit'
 import { readValidBody, type EventsDeps } from './deps'
 import { eventMetadataView, sampleEventView } from './hal'
@@ -21,7 +22,10 @@ const isBase64Json = (value: string, helpers: Joi.CustomHelpers) => {
   const trimmed = value.trim()
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) return helpers.error('any.invalid')
   try {
-    const doc = JSON.parse(Buffer.from(trimmed, 'base64').toString('utf8'))
+    const doc = parseSafeJson(Buffer.from(trimmed, 'base64').toString('utf8'), {
+      maxDepth: 1000,
+      prototypeKeys: 'keep',
+    })
     if (doc === null || typeof doc !== 'object') return helpers.error('any.invalid')
   } catch {
     return helpers.error('any.invalid')

@@ -148,7 +148,10 @@ export function createIngress(deps: EventsDeps, onAccepted: () => void) {
       req.resume()
       throw new StackHttpError(415, 'Content-Type must be application/cloudevents+json')
     }
-    const ce = validateCloudEvent(parseJson(await readBody(req, INGRESS_POLICY.maxBytes)))
+    // The event's data is the provider's opaque payload: I/O Events accepts and delivers any JSON,
+    // prototype-named keys included, so they are kept (as own fields); nesting is bounded.
+    const body = await readBody(req, INGRESS_POLICY.maxBytes)
+    const ce = validateCloudEvent(parseJson(body, { prototypeKeys: 'keep' }))
     const providerId = SOURCE.exec(ce.source)?.[1]
     if (!providerId) throw new StackHttpError(400, 'CloudEvent "source" must be urn:uuid:<provider id>')
     if (!store.provider(providerId))

@@ -23,6 +23,8 @@ export function localSubstitutionEnv(ctx: StackContext): NodeJS.ProcessEnv {
   const ws = localWorkspace(ctx.env)
   const defaults: NodeJS.ProcessEnv = {
     OAUTH_ORG_ID: ctx.config.imsOrgId,
+    // Locally the only accepted IMS token is bound to the local org, so that is the admin org.
+    ADMIN_ALLOWED_ORGS: ctx.config.imsOrgId,
     IO_CONSUMER_ID: ws.consumerOrgId,
     IO_PROJECT_ID: ws.projectId,
     IO_WORKSPACE_ID: ws.workspaceId,

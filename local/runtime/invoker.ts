@@ -73,6 +73,8 @@ export class Invoker {
     action: ActionSpec,
     params: Record<string, unknown>,
     cause?: string,
+    /** Whether a successful record is stored (default yes): not for web actions answered in time, as on Adobe (web-actions.ts). */
+    storeSuccess: () => boolean = () => true,
   ): StartedActivation {
     const count = this.running(namespace)
     if (count >= this.maxConcurrent) {
@@ -80,7 +82,7 @@ export class Invoker {
     }
     this.inFlight.set(namespace, count + 1)
     const activationId = newActivationId()
-    const done = this.execute(namespace, action, params, activationId, cause).finally(() => {
+    const done = this.execute(namespace, action, params, activationId, cause, storeSuccess).finally(() => {
       this.inFlight.set(namespace, this.running(namespace) - 1)
     })
     // A caller that stops waiting (202) must not turn a later failure into an unhandled rejection.
@@ -94,6 +96,7 @@ export class Invoker {
     params: Record<string, unknown>,
     activationId: string,
     cause: string | undefined,
+    storeSuccess: () => boolean,
   ): Promise<ActivationRecord> {
     const { ctx } = this.deps
     const start = Date.now()
@@ -174,7 +177,7 @@ export class Invoker {
       ...(cause ? { cause } : {}),
     }
     try {
-      this.deps.store.insert(record)
+      if (response.status !== 'success' || storeSuccess()) this.deps.store.insert(record)
     } catch (err) {
       ctx.log(`could not store activation ${activationId}: ${(err as Error).message}`)
     }

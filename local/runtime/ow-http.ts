@@ -5,9 +5,16 @@
  */
 import crypto from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { basicCredentials, safeEqual, sendJson } from '../http-kit'
+import { basicCredentials, closeIfBodyUnread, safeEqual, sendJson } from '../http-kit'
 import type { StackConfig } from '../stack-config'
 import { Messages } from './messages'
+import { parseSafeJson, UnsafeJsonError } from '../../actions/lib/safe-json'
+
+/**
+ * Nesting bound of the controller's JSON parser: spray-json's `JsonParserSettings.maxDepth`
+ * defaults to 1000; deeper input is a malformed request (400), never a 500.
+ */
+export const PLATFORM_JSON_MAX_DEPTH = 1000
 
 /** An error answered as OpenWhisk does: `{error, code}` with the given status. */
 export class OwError extends Error {
@@ -36,7 +43,7 @@ export function sendOwError(
     res.destroy()
     return
   }
-  sendJson(res, status, { error: message, code: transactionId() }, headers)
+  sendJson(res, status, { error: message, code: transactionId() }, closeIfBodyUnread(res, headers))
 }
 
 /**
@@ -57,6 +64,25 @@ export async function readLimitedBody(req: IncomingMessage, limit: number): Prom
       Messages.entityTooBig('Request', Number.isFinite(declared) ? declared : size, limit),
     )
   return Buffer.concat(chunks)
+}
+
+/**
+ * Parses a request body as the OpenWhisk controller does: malformed or too deep JSON is a 400
+ * "request content was malformed". Prototype keys are kept as plain own fields, because the
+ * platform passes them on to the action (the app's own layer refuses them); spreading the result
+ * never touches a prototype.
+ */
+export function parsePlatformJson(body: Buffer): unknown {
+  try {
+    return parseSafeJson(body.toString('utf8'), {
+      maxDepth: PLATFORM_JSON_MAX_DEPTH,
+      prototypeKeys: 'keep',
+    })
+  } catch (err) {
+    if (err instanceof UnsafeJsonError)
+      throw new OwError(400, `${Messages.malformedRequest}\nJSON ${err.message}`)
+    throw err
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ActivationStore } from './activation-store'
 import { INVOKER_LIMITS, type Invoker } from './invoker'
 import type { AppManifest, ActionSpec } from './manifest'
 import { Messages } from './messages'
-import { OwError, authenticate, readLimitedBody, sendOwError, waitFor } from './ow-http'
+import { OwError, authenticate, parsePlatformJson, readLimitedBody, sendOwError, waitFor } from './ow-http'
 import type { ActivationRecord } from './types'
 
 /** What the REST API needs. */
@@ -35,6 +35,7 @@ interface RouteContext {
 
 const ACTIVATION_ID = /^[0-9a-f]{32}$/
 const LIST_MAX = 200
+const INT_MAX = 2 ** 31 - 1
 
 /** Collection name → method → handler (route with data, not a switch). */
 const routes: Record<string, Partial<Record<string, Handler>>> = {
@@ -114,14 +115,7 @@ function getActions(c: RouteContext): void {
 async function invokeAction(c: RouteContext): Promise<void> {
   const action = findAction(c)
   const body = await readLimitedBody(c.req, INVOKER_LIMITS.payloadBytes)
-  let args: unknown = {}
-  if (body.length > 0) {
-    try {
-      args = JSON.parse(body.toString('utf8'))
-    } catch (err) {
-      throw new OwError(400, `${Messages.malformedRequest}\n${(err as Error).message}`)
-    }
-  }
+  const args: unknown = body.length > 0 ? parsePlatformJson(body) : {}
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
     throw new OwError(400, `${Messages.malformedRequest} the body must be a JSON object of parameters.`)
   }
@@ -168,7 +162,7 @@ function getActivations(c: RouteContext): void {
     const epoch = (k: string): number | undefined => {
       const v = q.get(k)
       if (v === null || v === '') return undefined
-      if (!/^\d+$/.test(v)) throw new OwError(400, Messages.badEpoch(v))
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new OwError(400, Messages.badEpoch(v))
       return Number(v)
     }
     if (q.get('count') === 'true' && q.get('docs') === 'true')
@@ -287,8 +281,12 @@ function paging(url: URL, collection: string, defaultLimit: number): { skip: num
   const read = (k: string, dflt: number): number => {
     const v = url.searchParams.get(k)
     if (v === null || v === '') return dflt
-    if (!/^-?\d+$/.test(v)) throw new OwError(400, Messages.argumentNotInteger(collection, v))
-    return Number(v)
+    // The controller parses these as a 32-bit Int: anything else (NaN, 1e3, 99999999999999999999)
+    // is "not an integer", a 400 — never a number too large for the activation store.
+    const n = Number(v)
+    if (!/^-?\d+$/.test(v) || n > INT_MAX || n < -INT_MAX - 1)
+      throw new OwError(400, Messages.argumentNotInteger(collection, v))
+    return n
   }
   const skip = read('skip', 0)
   const limit = read('limit', defaultLimit)

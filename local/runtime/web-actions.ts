@@ -10,7 +10,7 @@ import { safeEqual, StackHttpError } from '../http-kit'
 import { INVOKER_LIMITS, type Invoker } from './invoker'
 import type { ActionSpec } from './manifest'
 import { Messages } from './messages'
-import { OwError, readLimitedBody, sendOwError, waitFor } from './ow-http'
+import { OwError, parsePlatformJson, readLimitedBody, sendOwError, waitFor } from './ow-http'
 import { bodyForRequest, isJsonFamily, respond, type WebReply } from './web-response'
 
 /** What the web front door needs. */
@@ -83,10 +83,23 @@ export async function handleWebAction(
     if (size > INVOKER_LIMITS.payloadBytes)
       throw new OwError(413, Messages.entityTooBig('Request', size, INVOKER_LIMITS.payloadBytes))
 
-    const started = deps.invoker.start(deps.ctx.config.namespace, action, params)
+    // Adobe I/O Runtime does not persist the record of a successful blocking activation (a web
+    // action answered in time) unless the request sends `X-OW-EXTRA-LOGGING: on` ("Retrieving
+    // activations for blocking successful calls", Runtime docs). One answered with 202 is kept,
+    // so its result can be fetched.
+    let gaveUp = false
+    const extraLogging = String(req.headers['x-ow-extra-logging'] ?? '').toLowerCase() === 'on'
+    const started = deps.invoker.start(
+      deps.ctx.config.namespace,
+      action,
+      params,
+      undefined,
+      () => extraLogging || gaveUp,
+    )
     const idHeader = { 'x-openwhisk-activation-id': started.activationId }
     const record = await waitFor(started.done, deps.blockingWaitMs)
     if (!record) {
+      gaveUp = true
       sendOwError(res, 202, Messages.responseNotReady, { ...cors, ...idHeader })
       return
     }
@@ -134,19 +147,14 @@ function requestParams(
       __ow_body: body.length === 0 ? '' : bodyForRequest(body, contentType),
     }
   }
-  const query: Record<string, unknown> = {}
-  for (const [k, v] of url.searchParams) query[k] = v
+  // fromEntries defines own properties: a `__proto__` query key stays a plain field.
+  const query: Record<string, unknown> = Object.fromEntries(url.searchParams)
   let bodyArgs: Record<string, unknown> = {}
   // Only the fields of an object body (JSON or form) can collide with inputs; other bodies are boxed.
   let bodyKeys: string[] = []
   if (body.length > 0) {
     if (isJsonFamily(mediaType)) {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(body.toString('utf8'))
-      } catch (err) {
-        throw new OwError(400, `${Messages.malformedRequest}\n${(err as Error).message}`)
-      }
+      const parsed = parsePlatformJson(body)
       bodyArgs = isPlainObject(parsed) ? parsed : { __ow_body: parsed }
       if (isPlainObject(parsed)) bodyKeys = Object.keys(parsed)
     } else if (mediaType === 'application/x-www-form-urlencoded') {
@@ -166,7 +174,7 @@ function requestParams(
   return { ...action.params, ...meta, ...query, ...bodyArgs }
 }
 
-/** The platform's IMS check for `require-adobe-auth`: Bearer token and org header required. */
+/** The platform's IMS check for `require-adobe-auth`: Bearer token, and the org header naming the token's org. */
 function checkAdobeAuth(req: IncomingMessage, ctx: StackContext): void {
   const auth = req.headers.authorization
   const org = req.headers['x-gw-ims-org-id']
@@ -178,6 +186,14 @@ function checkAdobeAuth(req: IncomingMessage, ctx: StackContext): void {
   }
   if (typeof org !== 'string' || org.trim() === '') {
     throw new OwError(401, 'cannot authorize request, reason: missing x-gw-ims-org-id header')
+  }
+  // The gateway validates that the token belongs to the named org; the local token is bound to
+  // the local org (LOCAL_IMS_ORG_ID), so any other org is refused as the platform would.
+  if (org.trim() !== ctx.config.imsOrgId) {
+    throw new OwError(
+      401,
+      'cannot authorize request, reason: the IMS access token is not valid for the x-gw-ims-org-id org',
+    )
   }
 }
 

@@ -7,13 +7,16 @@
  *   PATCH  /{id}                 update (name, eventTypes, url, active, fields, auth)
  *   DELETE /{id}                 delete → 204
  *   POST   /{id}/rotate-secret   new secret → {subscription, secret, previousSecretExpiresAt}
+ *
+ * A secret is never put in a result the platform stores (see `resultIsStored`): with
+ * `X-OW-EXTRA-LOGGING: on` a generated secret is refused (400) and a supplied one is not echoed.
  */
 import { eventRegistry } from '../../lib/event-registry'
 import type { RuntimeOverrides } from '../../lib/delivery/action-deps'
 import type { ErrorResponse } from '../../lib/responses'
 import { createSubscriptionAdmin, type SubscriptionAdmin } from '../../lib/subscriptions/subscription-admin'
 import { serveAdmin } from '../admin-action'
-import { flag, type Route, type WebResponse } from '../web-router'
+import { flag, resultIsStored, type Route, type WebResponse } from '../web-router'
 
 const ID = '([a-z0-9-]{1,64})'
 
@@ -26,7 +29,10 @@ const ROUTES: Route<SubscriptionAdmin>[] = [
   {
     method: 'post',
     path: /^$/,
-    handle: async (a, req) => ({ statusCode: 201, body: await a.create(req.input) }),
+    handle: async (a, req) => ({
+      statusCode: 201,
+      body: await a.create(req.input, { resultStored: resultIsStored(req) }),
+    }),
   },
   {
     method: 'get',
@@ -46,7 +52,10 @@ const ROUTES: Route<SubscriptionAdmin>[] = [
   {
     method: 'post',
     path: new RegExp(`^/${ID}/rotate-secret$`),
-    handle: async (a, req, [id]) => ({ statusCode: 200, body: await a.rotateSecret(id, req.input) }),
+    handle: async (a, req, [id]) => ({
+      statusCode: 200,
+      body: await a.rotateSecret(id, req.input, { resultStored: resultIsStored(req) }),
+    }),
   },
 ]
 

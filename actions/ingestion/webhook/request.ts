@@ -8,15 +8,13 @@
  * OpenWhisk's WebActions.scala). Signatures must be checked over the decoded bytes.
  */
 import { PayloadTooLargeError, ValidationError } from '../../lib/errors'
+import { parseSafeJson, UnsafeJsonError } from '../../lib/safe-json'
 
 /** Largest body accepted: the platform's 1 MB request payload limit (enforced here too, defence in depth). */
 export const MAX_BODY_BYTES = 1024 * 1024
 
 /** Deepest JSON nesting accepted; event values are shallow, and deep documents are a DoS vector. */
 export const MAX_JSON_DEPTH = 32
-
-/** Keys that could reach object prototypes if the payload were ever merged into an object. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
@@ -105,44 +103,20 @@ export function pathText(path: (string | number)[]): string {
 }
 
 /**
- * Parses the body as JSON and rejects prototype-polluting keys and excessive nesting.
+ * Parses the body as JSON and rejects prototype-polluting keys and excessive nesting (the shared
+ * safe parse).
  * @throws ValidationError; messages name the problem and its path, never the payload
  */
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0)
     throw new ValidationError('Request body is empty: expected JSON {"data": {"uid", "event", "value"}}')
-  let doc: unknown
   try {
-    doc = JSON.parse(body.toString('utf8'))
-  } catch {
-    // JSON.parse messages quote the input, so they are not passed on.
-    throw new ValidationError('Request body is not valid JSON')
-  }
-  // Iterative walk: a recursive one could itself overflow the stack on hostile input.
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: doc, path: [] }]
-  const forbidden: string[] = []
-  while (stack.length) {
-    const { value, path } = stack.pop()!
-    if (!value || typeof value !== 'object') continue
-    if (path.length >= MAX_JSON_DEPTH) {
-      throw new ValidationError(
-        `Request body nests deeper than ${MAX_JSON_DEPTH} levels at ${pathText(path)}`,
-      )
-    }
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }))
-      continue
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (FORBIDDEN_KEYS.has(k)) forbidden.push(pathText([...path, k]))
-      else stack.push({ value: v, path: [...path, k] })
-    }
-  }
-  if (forbidden.length) {
+    return parseSafeJson(body.toString('utf8'), { maxDepth: MAX_JSON_DEPTH })
+  } catch (err) {
+    if (!(err instanceof UnsafeJsonError)) throw err
     throw new ValidationError(
-      `Request body contains forbidden keys: ${forbidden.slice(0, 10).join(', ')}`,
-      forbidden.map((p) => `${p}: forbidden key`),
+      `Request body ${err.message}`,
+      err.paths.map((p) => `${p}: forbidden key`),
     )
   }
-  return doc
 }

@@ -78,7 +78,7 @@ export async function openDeliveryRuntime(
       now: () => clock.now(),
       retentionSeconds: config.logRetentionDays * 86_400,
     }),
-    send: overrides.send ?? createFetchSender(),
+    send: overrides.send ?? createFetchSender({ allowlist: config.allowlist }),
     retry: { delaysMs: config.retryScheduleMs, jitter: config.retryJitter },
     urlPolicy: { allowlist: config.allowlist },
   }

@@ -1,10 +1,19 @@
 /**
- * Sends one delivery attempt with `fetch` (Node's built-in undici client, which keeps connections
- * alive and pools them per origin, so repeated deliveries to one endpoint reuse sockets). Every
- * attempt has its own timeout covering connect, headers and the first KB of the response body.
- * Never throws: network problems come back as an `error` with a kind the classifier understands.
+ * Sends one delivery attempt with Node's http/https client over keep-alive agents (repeated
+ * deliveries to one endpoint reuse sockets). Every attempt has its own timeout covering connect,
+ * headers and the first KB of the response body. Never throws: network problems come back as an
+ * `error` with a kind the classifier understands.
+ *
+ * SSRF: with a URL policy, the host is resolved and judged right before the attempt and the
+ * connection is made to exactly that address (a pinned `lookup`), so a rebinding name cannot
+ * answer with a public address for the check and a private one for the connect. TLS still
+ * verifies the certificate against the host name (SNI uses the name, not the address).
  */
+import http from 'node:http'
+import https from 'node:https'
+import type { LookupFunction } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { resolveForSend, type UrlPolicy } from './url-policy'
 
 /** Longest response snippet kept in the delivery log. */
 export const RESPONSE_SNIPPET_BYTES = 1024
@@ -67,48 +76,95 @@ export function describeNetworkError(
   return { kind: 'other', message: code ? `network error (${code})` : 'network error' }
 }
 
-async function readSnippet(res: Response): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    while (size < RESPONSE_SNIPPET_BYTES) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      size += value.length
+/** Reads at most RESPONSE_SNIPPET_BYTES, then discards the rest (the socket is not drained). */
+function readSnippet(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = () => {
+      res.removeAllListeners('data')
+      const text = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8')
+      resolve(text.replace(/\uFFFD+$/, ''))
     }
-  } finally {
-    // Stop reading a large or endless body; the connection is discarded rather than drained.
-    await reader.cancel().catch(() => undefined)
-  }
-  const text = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8')
-  return text.replace(/\uFFFD+$/, '')
+    res.on('data', (chunk: Buffer) => {
+      chunks.push(chunk)
+      size += chunk.length
+      if (size >= RESPONSE_SNIPPET_BYTES) {
+        done()
+        res.destroy()
+      }
+    })
+    res.on('end', done)
+    res.on('error', reject)
+  })
 }
 
-/** The production sender (global fetch, redirects not followed: a 3xx is a failed delivery). */
-export function createFetchSender(): HttpSender {
+const agents = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+}
+
+/** A `lookup` that answers with the already checked address, whatever name is asked. */
+export function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address, family }])
+    else callback(null, address, family)
+  }) as unknown as LookupFunction
+}
+
+function post(
+  request: HttpAttemptRequest,
+  lookup: LookupFunction | undefined,
+  signal: AbortSignal,
+): Promise<http.IncomingMessage> {
+  const url = new URL(request.url)
+  const transport = url.protocol === 'https:' ? https : http
+  return new Promise((resolve, reject) => {
+    const req = transport.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        agent: agents[url.protocol as 'http:' | 'https:'],
+        signal,
+        ...(lookup ? { lookup } : {}),
+      },
+      resolve,
+    )
+    req.on('error', reject)
+    req.end(request.body)
+  })
+}
+
+/**
+ * The production sender (redirects not followed: a 3xx is a failed delivery). With `policy`,
+ * each attempt re-checks the URL and connects to the checked address only (see module comment).
+ */
+export function createFetchSender(policy?: UrlPolicy): HttpSender {
   return async (request) => {
     const started = performance.now()
     const signal = AbortSignal.timeout(request.timeoutMs)
     try {
-      const res = await fetch(request.url, {
-        method: 'POST',
-        headers: request.headers,
-        body: request.body,
-        redirect: 'manual',
-        signal,
-      })
+      let lookup: LookupFunction | undefined
+      if (policy) {
+        const target = await resolveForSend(request.url, policy)
+        if (target.reason)
+          return { durationMs: 0, error: `not sent: ${target.reason}`, errorKind: 'policy' as const }
+        if (target.address) lookup = pinnedLookup(target.address, target.family ?? 4)
+      }
+      const res = await post(request, lookup, signal)
       const responseSnippet = await readSnippet(res)
+      const retryAfter = res.headers['retry-after']
       return {
-        statusCode: res.status,
+        statusCode: res.statusCode,
         durationMs: Math.round(performance.now() - started),
         responseSnippet,
-        retryAfter: res.headers.get('retry-after') ?? undefined,
+        retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
       }
     } catch (err) {
-      const { kind, message } = describeNetworkError(err, request.timeoutMs)
+      // Aborting mid-body surfaces as a socket error ("aborted"): the timeout is the cause.
+      const cause = signal.aborted ? { name: 'TimeoutError' } : err
+      const { kind, message } = describeNetworkError(cause, request.timeoutMs)
       return { durationMs: Math.round(performance.now() - started), error: message, errorKind: kind }
     }
   }

@@ -8,7 +8,7 @@ import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { generateSecret } from '../webhook-signature'
 import type { DeliveryLogStore } from '../delivery-log/log-store'
-import { checkUrl, type UrlPolicy } from '../delivery/url-policy'
+import { checkUrlAtCreation, type UrlPolicy } from '../delivery/url-policy'
 import { QUIET_MESSAGES, toValidationError } from '../delivery/validation-errors'
 import { statsOf, type SubscriptionStats } from '../delivery/subscription-health'
 import {
@@ -60,10 +60,29 @@ function checkEventTypes(types: string[] | undefined, known: (code: string) => b
     ])
 }
 
-function checkPolicy(url: string | undefined, policy: UrlPolicy): void {
+/** The URL policy, host name resolution included (a name resolving to private addresses is a 400). */
+async function checkPolicy(url: string | undefined, policy: UrlPolicy): Promise<void> {
   if (url === undefined) return
-  const check = checkUrl(url, policy)
+  const check = await checkUrlAtCreation(url, policy)
   if (!check.ok) throw new ValidationError(`url: ${check.reason}`, ['url'])
+}
+
+/** How a secret may be shown: `resultStored` = the platform keeps this response (activation record). */
+export interface RevealOptions {
+  resultStored?: boolean
+}
+
+const STORED_RESULT =
+  'secret: this response would be stored in the activation record (X-OW-EXTRA-LOGGING: on), so a generated secret cannot be shown; retry without that header, or supply your own "secret"'
+
+/** Refuses (before any change) to generate a secret that could only be shown in a stored result. */
+function checkReveal(supplied: string | undefined, options: RevealOptions): void {
+  if (options.resultStored && supplied === undefined) throw new ValidationError(STORED_RESULT, ['secret'])
+}
+
+/** The secret for the response: omitted when the result is stored (the caller supplied it then). */
+function reveal(secret: string, options: RevealOptions): { secret?: string } {
+  return options.resultStored ? {} : { secret }
 }
 
 /** Creates the operations. */
@@ -92,10 +111,14 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
 
   return {
     /** POST /: returns the subscription and, this once, its secret. */
-    async create(input: unknown): Promise<{ subscription: PublicSubscription; secret: string }> {
+    async create(
+      input: unknown,
+      options: RevealOptions = {},
+    ): Promise<{ subscription: PublicSubscription; secret?: string }> {
       const body = validate<SubscriptionInput>(createSubscriptionSchema, input, 'invalid subscription')
+      checkReveal(body.secret, options)
       checkEventTypes(body.eventTypes, deps.isKnownEventType)
-      checkPolicy(body.url, deps.urlPolicy)
+      await checkPolicy(body.url, deps.urlPolicy)
       const now = iso()
       const sub: Subscription = {
         id: clock
@@ -117,7 +140,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
       if (sub.id === DEFAULT_SUBSCRIPTION_ID || !sub.id)
         throw new ConflictError('could not allocate a subscription id')
       await subscriptions.save(sub)
-      return { subscription: toPublic(sub, clock.now()), secret: sub.secret }
+      return { subscription: toPublic(sub, clock.now()), ...reveal(sub.secret, options) }
     },
 
     /** GET /: every subscription (counters with `stats`: one key listing per subscription). */
@@ -151,7 +174,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         }
       }
       checkEventTypes(patch.eventTypes, deps.isKnownEventType)
-      checkPolicy(patch.url, deps.urlPolicy)
+      await checkPolicy(patch.url, deps.urlPolicy)
       const now = iso()
       const next: Subscription = {
         ...sub,
@@ -187,8 +210,10 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
     async rotateSecret(
       id: string,
       input: unknown,
-    ): Promise<{ subscription: PublicSubscription; secret: string; previousSecretExpiresAt: string }> {
+      options: RevealOptions = {},
+    ): Promise<{ subscription: PublicSubscription; secret?: string; previousSecretExpiresAt: string }> {
       const body = validate<{ secret?: string }>(rotateSecretSchema, input, 'invalid rotation')
+      checkReveal(body.secret, options)
       if (id === DEFAULT_SUBSCRIPTION_ID) {
         throw new ValidationError(
           'the default subscription signs with WEBHOOK_SECRET: set it to "<new> <old>" to rotate',
@@ -208,7 +233,11 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         updatedAt: iso(),
       }
       await subscriptions.save(next)
-      return { subscription: toPublic(next, clock.now()), secret, previousSecretExpiresAt: expires }
+      return {
+        subscription: toPublic(next, clock.now()),
+        ...reveal(secret, options),
+        previousSecretExpiresAt: expires,
+      }
     },
   }
 }

@@ -59,6 +59,7 @@ const RESERVED_HEADERS = [
   'trailer',
 ]
 
+/** Header values: printable ASCII only, so CR/LF (header injection) and other controls are a 400. */
 const headerValue = Joi.string()
   .max(4096)
   .pattern(/^[\x20-\x7e]+$/, 'printable ASCII without line breaks')
@@ -70,7 +71,7 @@ const authSchema = Joi.alternatives().conditional('.type', {
         type: Joi.valid('basic').required(),
         username: Joi.string()
           .max(256)
-          .pattern(/^[^:\r\n]+$/, 'no colon')
+          .pattern(/^[\x20-\x39\x3b-\x7e]+$/, 'printable ASCII without colon or line breaks')
           .required(),
         password: headerValue.required(),
       }),

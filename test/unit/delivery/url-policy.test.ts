@@ -29,7 +29,7 @@ describe('URL policy', () => {
     ['https://user:pw@hooks.example.com/in', strict, 'must not contain credentials'],
     ['https://hooks.example.com/in#x', strict, 'fragment'],
     ['ftp://hooks.example.com/in', strict, 'url must use https'],
-    ['not a url', strict, 'not a valid absolute URL'],
+    ['not-a-url', strict, 'not a valid absolute URL'],
     ['', strict, 'url is required'],
     [`https://hooks.example.com/${'a'.repeat(2100)}`, strict, 'longer than 2048'],
     ['http://127.0.0.1:4567/hook', local, true],

@@ -3,7 +3,7 @@
  */
 import { main as api } from '../../../actions/admin/subscriptions'
 import { isValidSecret } from '../../../actions/lib/webhook-signature'
-import { harness, inputs, SECRET_A, SECRET_B } from './fixtures'
+import { harness, inputs, SECRET_A, SECRET_B, TEST_ORG } from './fixtures'
 
 type Res = {
   statusCode?: number
@@ -24,7 +24,7 @@ function call(
       ...inputs(params),
       __ow_method: method,
       __ow_path: path,
-      __ow_headers: { authorization: 'Bearer x' },
+      __ow_headers: { authorization: 'Bearer x', 'x-gw-ims-org-id': TEST_ORG },
       ...body,
     },
     h.overrides,

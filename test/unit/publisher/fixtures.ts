@@ -83,10 +83,18 @@ export function aCanonicalEvent(overrides: Partial<CanonicalEvent> = {}): Canoni
 export const SECRET_A = `whsec_${Buffer.alloc(32, 1).toString('base64')}`
 export const SECRET_B = `whsec_${Buffer.alloc(32, 2).toString('base64')}`
 
-/** Action inputs with local receivers allowed and a short schedule. */
+/** The workspace org of the unit-test actions (admin callers must send it as x-gw-ims-org-id). */
+export const TEST_ORG = 'TESTORG@AdobeOrg'
+
+/**
+ * Action inputs with local receivers allowed and a short schedule, plus the org header the
+ * platform passes to a require-adobe-auth web action (ignored by the non-web actions).
+ */
 export function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     LOG_LEVEL: 'error',
+    OAUTH_ORG_ID: TEST_ORG,
+    __ow_headers: { 'x-gw-ims-org-id': TEST_ORG },
     WEBHOOK_URL_ALLOWLIST: 'http://127.0.0.1',
     RETRY_SCHEDULE: '1s,1m,1h',
     RETRY_JITTER: '0',
