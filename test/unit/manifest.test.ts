@@ -5,6 +5,7 @@
  */
 import { ENTITY_HANDLER_INPUT_KEYS } from '../../actions/lib/entity-pipeline'
 import { DELIVERY_INPUT_KEYS } from '../../actions/lib/delivery/delivery-config'
+import { ADMIN_INPUT_KEYS } from '../../actions/admin/admin-action'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -96,7 +97,7 @@ describe('app.config.yaml', () => {
   it.each([
     ['entities/', ENTITY_HANDLER_INPUT_KEYS],
     ['publisher/', DELIVERY_INPUT_KEYS],
-    ['admin/', DELIVERY_INPUT_KEYS],
+    ['admin/', ADMIN_INPUT_KEYS],
   ])('gives every %s action exactly the inputs its config reads', (prefix, keys) => {
     const found = actions().filter((a) => a.name.startsWith(prefix))
     expect(found.length).toBeGreaterThan(0)
