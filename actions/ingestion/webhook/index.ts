@@ -11,7 +11,7 @@ import { AuthenticationError, HttpError, describeError, toErrorResponse } from '
 import { eventRegistry } from '../../lib/event-registry'
 import { createIdempotencyStore } from '../../lib/idempotency-store'
 import { createAccessTokenProvider } from '../../lib/ims-token'
-import { createEventsPublisher, type EventsPublisher } from '../../lib/io-events-publisher'
+import { createIngressClient, type IoEventsIngressClient } from '../../lib/io-events-ingress-client'
 import { openStateStore, type KvStore } from '../../lib/kv-store'
 import { createLogger, type Logger } from '../../lib/logger'
 import { createProviderResolver } from '../../lib/provider-resolver'
@@ -32,14 +32,14 @@ type Params = Record<string, unknown>
 
 // Per warm container: one State client, and one publisher per distinct configuration.
 let stateStore: Promise<KvStore> | undefined
-const publishers = new Map<string, EventsPublisher>()
+const publishers = new Map<string, IoEventsIngressClient>()
 let warnedOpen = false
 
-function publisherFor(config: PublishingConfig): EventsPublisher {
+function publisherFor(config: PublishingConfig): IoEventsIngressClient {
   const key = createHash('sha256').update(JSON.stringify(config)).digest('hex')
   let p = publishers.get(key)
   if (!p) {
-    p = createEventsPublisher(eventsClientOf(config), createAccessTokenProvider(tokenSourceOf(config)))
+    p = createIngressClient(eventsClientOf(config), createAccessTokenProvider(tokenSourceOf(config)))
     publishers.set(key, p)
   }
   return p

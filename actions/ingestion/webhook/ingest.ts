@@ -11,7 +11,7 @@
 import type { Clock } from '../../lib/clock'
 import { HttpError, UpstreamError, ValidationError } from '../../lib/errors'
 import type { IdempotencyStore } from '../../lib/idempotency-store'
-import type { EventsPublisher, PublishOutcome } from '../../lib/io-events-publisher'
+import type { IoEventsIngressClient, PublishOutcome } from '../../lib/io-events-ingress-client'
 import type { Logger } from '../../lib/logger'
 import type { ProviderResolver } from '../../lib/provider-resolver'
 import { buildCloudEvent, eventIdFor } from './cloud-event'
@@ -20,7 +20,7 @@ import { validateRequest, type ValidationDeps, type ValidEvent } from './validat
 /** Everything the core needs. */
 export interface IngestDeps extends ValidationDeps {
   idempotency: IdempotencyStore
-  publisher: Pick<EventsPublisher, 'publish'>
+  publisher: Pick<IoEventsIngressClient, 'publish'>
   providers: ProviderResolver
   clock: Pick<Clock, 'now'>
   logger: Logger

@@ -7,7 +7,7 @@ import {
   isSuccess,
   nextStatus,
   retryDelayMs,
-} from '../../../local/events/delivery-policy'
+} from '../../../local/events/registration-delivery-policy'
 
 describe('status classification', () => {
   it.each([

@@ -17,7 +17,7 @@
  * 604, connection failure → 602, a URL that cannot be requested → 601.
  */
 import type { ActivationRecord, RuntimeService } from '../runtime'
-import { DELIVERY_POLICY, PSEUDO } from './delivery-policy'
+import { DELIVERY_POLICY, PSEUDO } from './registration-delivery-policy'
 
 /** Debug Tracing keeps bodies up to 64 KB. */
 export const TRACE_BODY_LIMIT = 64 * 1024
