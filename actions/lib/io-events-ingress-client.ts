@@ -100,7 +100,7 @@ function publishFailure(err: unknown): UpstreamError {
   const e = new UpstreamError(
     `Publishing to Adobe I/O Events failed (${status ? `ingress answered ${status}` : 'ingress unreachable'}); retry later`,
     transient ? 503 : 500,
-    String((err as Error)?.message ?? err),
+    err,
   )
   e.expose = true
   return e
@@ -147,7 +147,7 @@ export function createIngressClient(
         const e = new UpstreamError(
           `Listing I/O Events providers failed (${status ? `management API answered ${status}` : 'unreachable'}); retry later`,
           503,
-          String((err as Error)?.message ?? err),
+          err,
         )
         e.expose = true
         throw e

@@ -9,7 +9,7 @@
  * of each is reported.
  */
 import type { Clock } from '../../lib/clock'
-import { HttpError, UpstreamError, ValidationError } from '../../lib/errors'
+import { HttpError, UpstreamError, ValidationError, causeChain } from '../../lib/errors'
 import type { IdempotencyStore } from '../../lib/idempotency-store'
 import type { IoEventsIngressClient, PublishOutcome } from '../../lib/io-events-ingress-client'
 import type { Logger } from '../../lib/logger'
@@ -67,7 +67,7 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 /** Any thrown value as an HttpError (unknown failures of a dependency are retryable 503s). */
 function asHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err
-  const e = new UpstreamError('Publishing to Adobe I/O Events failed; retry later', 503, String(err))
+  const e = new UpstreamError('Publishing to Adobe I/O Events failed; retry later', 503, err)
   e.expose = true
   return e
 }
@@ -140,7 +140,7 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
           uid: ev.uid,
           type: ev.type,
           eventId: cloudEvent.id,
-          error: String(error.detail ?? error.message),
+          error: causeChain(error).join(' <- '),
         })
         outcomes.set(ev.index, { index: ev.index, uid: ev.uid, type: ev.type, status: 'failed', error })
         return
