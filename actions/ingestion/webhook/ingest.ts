@@ -9,6 +9,7 @@
  * of each is reported.
  */
 import type { Clock } from '../../lib/clock'
+import { mapBounded } from '../../lib/bounded-concurrency'
 import { HttpError, UpstreamError, ValidationError, causeChain } from '../../lib/errors'
 import type { IdempotencyStore } from '../../lib/idempotency-store'
 import type { IoEventsIngressClient, PublishOutcome } from '../../lib/io-events-ingress-client'
@@ -55,15 +56,6 @@ export interface IngestResult {
   outcomes: ItemOutcome[]
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-}
-
 /** Any thrown value as an HttpError (unknown failures of a dependency are retryable 503s). */
 function asHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err
@@ -107,7 +99,7 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
 
   const concurrency = deps.concurrency ?? 25
   const toPublish: ValidEvent[] = []
-  await pool([...firstByUid.values()], concurrency, async (ev) => {
+  await mapBounded([...firstByUid.values()], concurrency, async (ev) => {
     let seen = false
     try {
       seen = (await deps.idempotency.get(ev.uid)) !== undefined
@@ -128,7 +120,7 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
 
   if (toPublish.length) {
     const providerId = await deps.providers.resolve('backoffice')
-    await pool(toPublish, concurrency, async (ev) => {
+    await mapBounded(toPublish, concurrency, async (ev) => {
       const now = deps.clock.now()
       const cloudEvent = buildCloudEvent({ uid: ev.uid, type: ev.type, value: ev.value, providerId, now })
       let status: PublishOutcome

@@ -8,6 +8,7 @@
  * OpenWhisk's WebActions.scala). Signatures must be checked over the decoded bytes.
  */
 import { PayloadTooLargeError, ValidationError } from '../../lib/errors'
+import { FORBIDDEN_KEYS } from '../../lib/forbidden-keys'
 
 /** Largest body accepted: the platform's 1 MB request payload limit (enforced here too, defence in depth). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -16,7 +17,6 @@ export const MAX_BODY_BYTES = 1024 * 1024
 export const MAX_JSON_DEPTH = 32
 
 /** Keys that could reach object prototypes if the payload were ever merged into an object. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
