@@ -123,7 +123,7 @@ export interface EntryOptions {
 
 /** The entry point Runtime calls, plus the test seam. */
 export interface ActionMain<C, D, R> {
-  (params: Params): Promise<R | unknown>
+  (params: Params): Promise<unknown>
   /**
    * The same action with some dependencies replaced, a fresh container cache, and optionally
    * another clock and environment (for `__OW_DEADLINE` / `__OW_ACTIVATION_ID`).
@@ -202,7 +202,7 @@ function build<C, D, Q, R>(
     return out as D
   }
 
-  const activate = async (params: Params, info: ActivationInfo): Promise<R | unknown> => {
+  const activate = async (params: Params, info: ActivationInfo): Promise<unknown> => {
     const logger = options.createLogger(def.name, logLevelOf(params), {
       ...(info.correlationId !== undefined ? { correlationId: info.correlationId } : {}),
       activationId: info.activationId,

@@ -63,10 +63,9 @@ function retryCount(headers: unknown): number {
 /** Routes one delivered CloudEvent (the consumer action's params). Never throws. */
 export async function routeEvent(params: Record<string, unknown>, deps: RouterDeps): Promise<RouterResult> {
   const { logger } = deps
-  const { error, value } = envelopeSchema.validate(params, {
-    abortEarly: false,
-    errors: { wrap: { label: false } },
-  })
+  const checked = envelopeSchema.validate(params, { abortEarly: false, errors: { wrap: { label: false } } })
+  const error = checked.error
+  const value = checked.value as Record<string, unknown>
   if (error) {
     const issues = error.details.map((d) => d.message).join('; ')
     logger.warn('malformed event rejected', { issues })

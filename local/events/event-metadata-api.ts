@@ -21,7 +21,7 @@ const isBase64Json = (value: string, helpers: Joi.CustomHelpers) => {
   const trimmed = value.trim()
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) return helpers.error('any.invalid')
   try {
-    const doc = JSON.parse(Buffer.from(trimmed, 'base64').toString('utf8'))
+    const doc: unknown = JSON.parse(Buffer.from(trimmed, 'base64').toString('utf8'))
     if (doc === null || typeof doc !== 'object') return helpers.error('any.invalid')
   } catch {
     return helpers.error('any.invalid')

@@ -139,7 +139,7 @@ export async function createEventsService(
       await found.route.handler({ req, res, url, params: found.params, apiKey })
     } catch (err) {
       if (!(err instanceof StackHttpError))
-        ctx.log(`events: ${req.method} ${path} failed: ${(err as Error).stack ?? err}`)
+        ctx.log(`events: ${req.method} ${path} failed: ${(err as Error).stack ?? String(err)}`)
       sendError(res, err)
     }
     return true

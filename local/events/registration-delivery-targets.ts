@@ -40,7 +40,7 @@ const asStatus = (v: unknown): number | undefined => {
 
 /** Maps a finished activation to the status code I/O Events acts on. */
 export function statusOfActivation(record: ActivationRecord): number {
-  const result = (record.response?.result ?? {}) as Record<string, unknown>
+  const result = record.response?.result ?? {}
   switch (record.response?.status) {
     case 'success':
       return asStatus(result.statusCode) ?? 200
@@ -110,7 +110,7 @@ async function readCapped(res: Response, limit: number): Promise<string> {
   let size = 0
   try {
     while (size <= limit) {
-      const { done, value } = await reader.read()
+      const { done, value } = (await reader.read()) as { done: boolean; value: Uint8Array }
       if (done) break
       chunks.push(value)
       size += value.length

@@ -75,9 +75,9 @@ export function waitFor<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
         clearTimeout(t)
         resolve(v)
       },
-      (e) => {
+      (e: unknown) => {
         clearTimeout(t)
-        reject(e)
+        reject(e instanceof Error ? e : new Error(String(e)))
       },
     )
   })

@@ -27,7 +27,7 @@ let warnedOpen = false
  * JSON. An unauthenticated caller is refused before a misconfiguration (a 500) could show.
  */
 function acceptRequest({ params, logger, clock }: RequestContext): unknown {
-  const method = String(params.__ow_method ?? 'post').toLowerCase()
+  const method = (typeof params.__ow_method === 'string' ? params.__ow_method : 'post').toLowerCase()
   if (method !== 'post')
     throw new HttpError(405, `Method ${method.toUpperCase()} not allowed: POST events as JSON`)
   const body = readBody(params)

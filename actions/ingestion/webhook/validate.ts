@@ -110,7 +110,9 @@ export function validateItem(
   prefix: (string | number)[],
   deps: ValidationDeps,
 ): ValidEvent | InvalidEvent {
-  const { error, value: item } = itemSchema.validate(raw, VALIDATE_OPTIONS)
+  const itemCheck = itemSchema.validate(raw, VALIDATE_OPTIONS)
+  const error = itemCheck.error
+  const item = itemCheck.value as unknown
   const uid =
     typeof (raw as { uid?: unknown })?.uid === 'string' && !error?.details.some((d) => d.path[0] === 'uid')
       ? (raw as { uid: string }).uid

@@ -38,7 +38,7 @@ async function server(
   handler: (r: Recorded) => { status: number; body?: unknown; headers?: Record<string, string> },
 ) {
   const requests: Recorded[] = []
-  const srv = http.createServer(async (req, res) => {
+  const answer = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
     const rec = {
@@ -53,7 +53,8 @@ async function server(
       out.body === undefined ? '' : typeof out.body === 'string' ? out.body : JSON.stringify(out.body)
     res.writeHead(out.status, { 'content-type': 'application/json', ...(out.headers ?? {}) })
     res.end(payload)
-  })
+  }
+  const srv = http.createServer((req, res) => void answer(req, res))
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
   const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`
   return { url, requests, close: () => new Promise<void>((r) => srv.close(() => r())) }

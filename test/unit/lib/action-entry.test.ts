@@ -117,7 +117,7 @@ describe('defineAction', () => {
     const top = new HttpError(500, 'publish failed', mid)
     const failures = [top, new ValidationError('bad sku')]
     const { main } = greeter(async () => {
-      throw failures.shift()
+      throw failures.shift() as Error
     })
     const logs = captureLogs()
     const run = main.withDeps({}, { createLogger: logs.createLogger, env: { __OW_ACTIVATION_ID: 'act-9' } })

@@ -109,8 +109,7 @@ describe('demo receiver independence', () => {
             ? { ok: true }
             : { ok: false, reason: 'no match' },
       }))
-      const isolated =
-        (await import('../../../local/demo-receiver')) as typeof import('../../../local/demo-receiver')
+      const isolated = await import('../../../local/demo-receiver')
       const r = await isolated.startDemoReceiver(SECRET, 0, () => undefined)
       try {
         const res = await fetch(r.url, {
