@@ -18,6 +18,7 @@
  */
 import type { ActivationRecord, RuntimeService } from '../runtime'
 import { DELIVERY_POLICY, PSEUDO } from './registration-delivery-policy'
+import { readResponsePrefix } from '../../actions/lib/capped-response'
 
 /** Debug Tracing keeps bodies up to 64 KB. */
 export const TRACE_BODY_LIMIT = 64 * 1024
@@ -104,23 +105,7 @@ export async function deliverToAction(
 
 /** Reads at most `limit + 1` bytes of a response body (enough to know it was trimmed). */
 async function readCapped(res: Response, limit: number): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    while (size <= limit) {
-      const { done, value } = (await reader.read()) as { done: boolean; value: Uint8Array }
-      if (done) break
-      chunks.push(value)
-      size += value.length
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined)
-  }
-  return Buffer.concat(chunks)
-    .subarray(0, limit + 1)
-    .toString('utf8')
+  return (await readResponsePrefix(res, limit + 1)).toString('utf8')
 }
 
 const NETWORK_CODES =
