@@ -59,7 +59,7 @@ export function validateCloudEvent(body: unknown): CloudEvent {
   }
   if (
     ce.datacontenttype !== undefined &&
-    !/^application\/json\s*(;.*)?$/i.test(JSON.stringify(ce.datacontenttype))
+    !(typeof ce.datacontenttype === 'string' && /^application\/json\s*(;.*)?$/i.test(ce.datacontenttype))
   ) {
     throw new StackHttpError(400, 'CloudEvent attribute "datacontenttype" must be application/json')
   }
