@@ -66,7 +66,6 @@ function figures(runs: Awaited<ReturnType<typeof drive>>[]): Figures {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function onboard(stack: TestStack): Promise<{ events: any; providerId: string }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { init } = require('@adobe/aio-lib-events')

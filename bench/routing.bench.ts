@@ -42,7 +42,6 @@ const round = (n: number, digits = 1): number => Number(n.toFixed(digits))
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EventsClient = any
 
 interface PhaseResult {

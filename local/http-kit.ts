@@ -19,21 +19,28 @@ export class StackHttpError extends Error {
 }
 
 /**
- * Reads the whole request body. When it exceeds `limit` bytes the body is still drained
- * (as the real services do, so the client sees the status instead of a reset) and then a
- * 413 StackHttpError is thrown.
+ * Reads the whole request body: the stack's one capped body reader. When it exceeds `limit` bytes
+ * the body is still drained (as the real services do, so the client sees the status instead of a
+ * reset) and then the error `tooLarge` builds is thrown: by default a 413 StackHttpError; a
+ * service whose platform words it differently (OpenWhisk) passes its own.
  */
-export async function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer> {
+export async function readBody(
+  req: IncomingMessage,
+  limit = Infinity,
+  tooLarge: (size: number, declaredSize: number | undefined) => Error = (size) =>
+    new StackHttpError(413, `request body of ${size} bytes exceeds the limit of ${limit} bytes`),
+): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
-  let over = false
   for await (const chunk of req) {
     const b = chunk as Buffer
     size += b.length
-    if (size > limit) over = true
-    if (!over) chunks.push(b)
+    if (size <= limit) chunks.push(b)
   }
-  if (over) throw new StackHttpError(413, `request body of ${size} bytes exceeds the limit of ${limit} bytes`)
+  if (size > limit) {
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    throw tooLarge(size, Number.isFinite(declared) ? declared : undefined)
+  }
   return Buffer.concat(chunks)
 }
 

@@ -24,8 +24,9 @@ export interface LocalStackTarget {
   imsOrgId: string
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// Loaded on first use: `npm run onboard --local` never pays for it when it is not needed.
 const eventsLib = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@adobe/aio-lib-events') as {
     init: (orgId: string, apiKey: string, token: string, httpOptions?: object) => Promise<EventsManagement>
   }

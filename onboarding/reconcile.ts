@@ -6,7 +6,7 @@
  * Talks to I/O Events only through `EventsManagement`, the subset of the real
  * `@adobe/aio-lib-events` client it needs.
  */
-import type { OnboardingConfig, ProviderConfig } from './config-loader'
+import type { OnboardingConfig } from './config-loader'
 import type { ProviderKey } from '../actions/lib/event-registry'
 
 /** The subset of `@adobe/aio-lib-events` onboarding uses. */
@@ -175,7 +175,7 @@ export async function reconcile(
   }
 
   // 2. Event metadata per provider, with the sample template (Developer Console "send sample event").
-  for (const p of config.providers as ProviderConfig[]) {
+  for (const p of config.providers) {
     const providerId = providerIds[p.key]
     const existing = providerId
       ? embedded(await client.getAllEventMetadataForProvider(providerId), 'eventmetadata')

@@ -1,7 +1,8 @@
 /**
  * event-hub/consumer: the non-web action an I/O Events registration invokes with each
- * CloudEvent. A thin adapter: config from params, dependencies (route table built once from
- * events.json, openwhisk invoker, loop breaker over State), then the core `routeEvent`.
+ * CloudEvent. A declaration for the entry-point layer: config, dependencies (route table and
+ * loop-breaker fingerprinter built once per warm container, openwhisk invoker per activation since
+ * it reads the activation's credentials), then the core `routeEvent`.
  */
 import { eventRegistry } from '../lib/event-registry'
 import { createRouteTable } from '../lib/route-table'
@@ -11,24 +12,20 @@ import {
   createLoopBreaker,
   DEFAULT_LOOP_TTL_SECONDS,
 } from '../lib/loop-breaker'
-import { routeEvent, type RouterResult } from '../lib/event-router'
+import { routeEvent } from '../lib/event-router'
 import { openStateStore } from '../lib/kv-store'
-import { loadConfig, parsers, logLevelField, type ConfigSpec } from '../lib/config'
-import { createLogger } from '../lib/logger'
-import { systemClock } from '../lib/clock'
-import { toErrorResponse } from '../lib/errors'
+import { parsers, type ConfigSpec } from '../lib/config'
+import { defineAction } from '../lib/action-entry'
 import { entityDefinitions } from '../entities/catalog'
 
-/** The consumer's inputs (actions/consumer/actions.config.yaml). */
+/** The consumer's inputs (actions/consumer/actions.config.yaml); LOG_LEVEL is read by the layer. */
 interface ConsumerConfig {
-  logLevel: string
   /** Event codes checked by the loop breaker (`*` for all); empty turns it off. */
   loopBreakerEvents: string[]
   loopBreakerTtlSeconds: number
 }
 
 const configSpec: ConfigSpec<ConsumerConfig> = {
-  logLevel: logLevelField,
   loopBreakerEvents: { key: 'LOOP_BREAKER_EVENTS', default: [], parse: parsers.list },
   loopBreakerTtlSeconds: {
     key: 'LOOP_BREAKER_TTL_SECONDS',
@@ -41,33 +38,27 @@ const configSpec: ConfigSpec<ConsumerConfig> = {
   },
 }
 
-// Built once per warm container.
-const routes = createRouteTable(eventRegistry)
-const fingerprint = createCanonicalFingerprinter(Object.values(entityDefinitions))
-
 /** Runtime entry point. */
-export async function main(params: Record<string, unknown>): Promise<RouterResult> {
-  const correlationId = typeof params.id === 'string' ? params.id : undefined
-  let logger = createLogger('event-hub/consumer', 'info', { correlationId })
-  try {
-    const config = loadConfig(params, configSpec)
-    logger = createLogger('event-hub/consumer', config.logLevel, { correlationId })
+export const main = defineAction({
+  name: 'event-hub/consumer',
+  config: configSpec,
+  correlationId: (params) => (typeof params.id === 'string' ? params.id : undefined),
+  deps: {
+    routes: { container: () => createRouteTable(eventRegistry) },
+    fingerprint: { container: () => createCanonicalFingerprinter(Object.values(entityDefinitions)) },
+    invoker: () => createRuntimeInvoker(),
+    /** Opens State lazily: only an event the loop breaker checks pays for it. */
+    openState: () => openStateStore,
+  },
+  handler: ({ params, config, deps, clock, logger }) => {
     const loopBreaker = config.loopBreakerEvents.length
       ? createLoopBreaker({
-          store: openStateStore,
-          fingerprint,
+          store: deps.openState,
+          fingerprint: deps.fingerprint,
           config: { events: config.loopBreakerEvents, ttlSeconds: config.loopBreakerTtlSeconds },
         })
       : undefined
-    return await routeEvent(params, {
-      routes,
-      invoker: createRuntimeInvoker(),
-      loopBreaker,
-      clock: systemClock,
-      logger,
-    })
-  } catch (err) {
-    logger.error('consumer failed', { error: (err as Error)?.message ?? String(err) })
-    return toErrorResponse(err)
-  }
-}
+    return routeEvent(params, { routes: deps.routes, invoker: deps.invoker, loopBreaker, clock, logger })
+  },
+  failureMessage: 'consumer failed',
+})

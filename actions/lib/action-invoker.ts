@@ -94,8 +94,7 @@ export function outcomeFromInvokeError(action: string, err: unknown): InvokeOutc
   const e = (isDict(err) ? err : {}) as { statusCode?: unknown; error?: unknown; message?: unknown }
   const detail = `invoke ${action}: ${String(e.message ?? err).slice(0, 500)}`
   // 502 from the API carries the activation record of an application error / crashed action.
-  if (isDict(e.error) && isDict(e.error.response))
-    return outcomeFromActivation(e.error as ActivationRecordLike)
+  if (isDict(e.error) && isDict(e.error.response)) return outcomeFromActivation(e.error)
   if (e.statusCode === 429)
     return { statusCode: 429, body: { error: `${action} is throttled` }, failure: detail }
   if (e.statusCode === 404)

@@ -38,7 +38,7 @@ export function loadConfig<C>(params: Record<string, unknown>, spec: ConfigSpec<
     const raw = params[field.key]
     if (isEmpty(raw)) {
       if (field.required && field.default === undefined) missing.push(field.key)
-      else out[name] = field.default as C[keyof C]
+      else out[name] = field.default
       continue
     }
     try {

@@ -40,7 +40,9 @@ export type DataValidation = { ok: true; value: unknown } | { ok: false; issues:
  * the rule, e.g. `items[0].qty must be a positive number`, never the offending value).
  */
 export function validateWith(schema: Schema, data: unknown): DataValidation {
-  const { error, value } = schema.validate(data, { abortEarly: false, errors: { wrap: { label: false } } })
+  const checked = schema.validate(data, { abortEarly: false, errors: { wrap: { label: false } } })
+  const error = checked.error
+  const value = checked.value as unknown
   if (!error) return { ok: true, value }
   // Joi labels nested problems with their path (`items[0].qty`); the root is called "value" by
   // joi, which would be confusing next to the back-office `value` field, so it is renamed.
@@ -69,5 +71,8 @@ export function toFlag(value: unknown): boolean | undefined {
 
 /** An id of either form as a string; undefined stays undefined. */
 export function toId(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : String(value)
+  if (value === undefined || value === null) return undefined
+  // Ids arrive as strings or numbers (schema-checked); anything else is stringified as before.
+  const id = value as string | number
+  return String(id)
 }

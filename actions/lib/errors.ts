@@ -13,11 +13,19 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
-    /** Internal detail for logs only; never sent to callers. */
-    readonly detail?: unknown,
+    /** What caused it (ES2022 `Error.cause`): logged with the whole chain, never sent to callers. */
+    cause?: unknown,
   ) {
-    super(message)
+    super(message, cause === undefined ? undefined : { cause })
     this.name = new.target.name
+  }
+
+  /**
+   * The cause, under its pre-ES2022 name.
+   * @deprecated read `cause` (kept until every reader has moved to it).
+   */
+  get detail(): unknown {
+    return this.cause
   }
 }
 
@@ -88,8 +96,8 @@ export class ConfigError extends HttpError {
 
 /** 502/503: a dependency (I/O Events, state, an endpoint) failed; the caller may retry. */
 export class UpstreamError extends HttpError {
-  constructor(message: string, statusCode = 503, detail?: unknown) {
-    super(statusCode, message, detail)
+  constructor(message: string, statusCode = 503, cause?: unknown) {
+    super(statusCode, message, cause)
   }
 }
 
@@ -115,4 +123,37 @@ export function toErrorResponse(err: unknown): ErrorResponse {
 export function toActionErrorResponse(err: unknown): ActionError {
   const { statusCode, message } = describeError(err)
   return actionErrorResponse(statusCode, message)
+}
+
+/** How many links of a cause chain are logged (a cycle or a very deep chain stops there). */
+const MAX_CAUSE_DEPTH = 8
+
+/**
+ * The error and each of its causes (`cause`, ES2022) as `Name: message` lines, outermost first, for
+ * logs: the real reason of a 5xx (the State error, the IMS refusal) is usually a cause, not the
+ * error itself. Non-Error causes (strings, objects) are stringified.
+ */
+export function causeChain(err: unknown): string[] {
+  const out: string[] = []
+  const seen = new Set<unknown>()
+  let current: unknown = err
+  while (current !== undefined && current !== null && out.length < MAX_CAUSE_DEPTH && !seen.has(current)) {
+    seen.add(current)
+    if (current instanceof Error) {
+      out.push(`${current.name}: ${current.message}`)
+      current = current.cause
+    } else {
+      out.push(typeof current === 'string' ? current : safeJson(current))
+      current = undefined
+    }
+  }
+  return out
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v)
+  } catch {
+    return String(v)
+  }
 }

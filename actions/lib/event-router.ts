@@ -16,6 +16,7 @@ import type { ActionInvoker } from './action-invoker'
 import type { LoopBreaker } from './loop-breaker'
 import type { Clock } from './clock'
 import type { Logger } from './logger'
+import { judgeStatus } from './status-rule'
 import { errorResponse, successResponse, type ErrorResponse, type SuccessResponse } from './responses'
 
 /** What the consumer reports as `response` on success: the handler's body, or its own note. */
@@ -62,10 +63,9 @@ function retryCount(headers: unknown): number {
 /** Routes one delivered CloudEvent (the consumer action's params). Never throws. */
 export async function routeEvent(params: Record<string, unknown>, deps: RouterDeps): Promise<RouterResult> {
   const { logger } = deps
-  const { error, value } = envelopeSchema.validate(params, {
-    abortEarly: false,
-    errors: { wrap: { label: false } },
-  })
+  const checked = envelopeSchema.validate(params, { abortEarly: false, errors: { wrap: { label: false } } })
+  const error = checked.error
+  const value = checked.value as Record<string, unknown>
   if (error) {
     const issues = error.details.map((d) => d.message).join('; ')
     logger.warn('malformed event rejected', { issues })
@@ -112,19 +112,18 @@ export async function routeEvent(params: Record<string, unknown>, deps: RouterDe
     attempt,
   }
 
-  if (outcome.statusCode >= 200 && outcome.statusCode < 300) {
+  const verdict = judgeStatus(outcome.statusCode)
+  if (verdict.kind === 'success') {
     logger.info('event handled', meta)
     const response = isDict(outcome.body)
       ? (outcome.body as RoutedResponse)
       : { success: true, result: outcome.body }
     return successResponse(type, response)
   }
-  if (outcome.statusCode >= 400 && outcome.statusCode < 500 && outcome.statusCode !== 429) {
+  if (verdict.kind === 'rejected') {
     logger.warn('handler rejected the event; I/O Events will not retry', meta)
-    return errorResponse(outcome.statusCode, handlerError(outcome.body, outcome.statusCode))
+    return errorResponse(verdict.statusCode, handlerError(outcome.body, verdict.statusCode))
   }
-  // 429, 5xx, and anything nonsensical (1xx/3xx) are transient: I/O Events retries them.
-  const statusCode = outcome.statusCode === 429 || outcome.statusCode >= 500 ? outcome.statusCode : 502
   logger.error('handler failed; I/O Events will retry', { ...meta, failure: outcome.failure })
-  return errorResponse(statusCode, handlerError(outcome.body, statusCode))
+  return errorResponse(verdict.statusCode, handlerError(outcome.body, verdict.statusCode))
 }

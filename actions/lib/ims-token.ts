@@ -99,7 +99,7 @@ export function imsClientCredentialsExchange(
       throw new UpstreamError(
         'Adobe IMS refused or failed the OAuth server-to-server token exchange',
         503,
-        String(err),
+        err,
       )
     }
     const token = res.access_token?.token

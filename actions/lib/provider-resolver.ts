@@ -10,7 +10,7 @@
 import providersCatalogue from '../../onboarding/config/providers.json'
 import { HttpError } from './errors'
 import type { ProviderKey } from './event-registry'
-import type { ProviderSummary } from './io-events-publisher'
+import type { ProviderSummary } from './io-events-ingress-client'
 
 /** The label `npm run onboard` gives a provider key. */
 export function providerLabel(key: ProviderKey): string {
@@ -19,7 +19,7 @@ export function providerLabel(key: ProviderKey): string {
   return entry.label
 }
 
-/** Lists the providers of a consumer org (an `EventsPublisher#listProviders`). */
+/** Lists the providers of a consumer org (an `IoEventsIngressClient#listProviders`). */
 export type ListProviders = (consumerOrgId: string) => Promise<ProviderSummary[]>
 
 /** Finds provider ids by key. */

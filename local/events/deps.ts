@@ -5,6 +5,7 @@
 import type Joi from 'joi'
 import type { IncomingMessage } from 'node:http'
 import type { Clock } from '../../actions/lib/clock'
+import { QUIET_MESSAGES } from '../../actions/lib/joi-messages'
 import { parseJson, readBody, StackHttpError } from '../http-kit'
 import type { StackConfig } from '../stack-config'
 import type { EventsDb } from './db'
@@ -30,15 +31,16 @@ export async function readValidBody<T>(req: IncomingMessage, schema: Joi.ObjectS
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new StackHttpError(400, 'request body must be a JSON object')
   }
-  const { value, error } = schema.validate(body, {
+  const checked = schema.validate(body, {
     abortEarly: false,
     convert: false,
     errors: { wrap: { label: false } },
+    // joi's messages name the path; the app's quiet table replaces those that would echo the value.
+    messages: QUIET_MESSAGES,
   })
-  if (error) {
-    // joi's messages name the path; strip the one pattern that would echo the submitted value.
-    const issues = error.details.map((d) => d.message.replace(/ with value "[^"]*"/, ''))
+  if (checked.error) {
+    const issues = checked.error.details.map((d) => d.message)
     throw new StackHttpError(400, `invalid request body: ${issues.join('; ')}`)
   }
-  return value as T
+  return checked.value
 }

@@ -64,7 +64,7 @@ export function sampleEventView(metadataSelf: string, template: string) {
 /** Renders a provider, optionally with its event metadata embedded (`?eventmetadata=true`). */
 export function providerView(
   urls: Urls,
-  store: Store,
+  store: Pick<Store, 'metadataOf'>,
   p: ProviderRow,
   withMetadata: boolean,
   imsOrgId: string,
@@ -99,7 +99,11 @@ const WEBHOOK_STATUS: Record<RegistrationRow['status'], string> = {
 }
 
 /** Renders a registration with its events of interest expanded (labels from the metadata). */
-export function registrationView(urls: Urls, store: Store, r: RegistrationRow) {
+export function registrationView(
+  urls: Urls,
+  store: Pick<Store, 'eventsOf' | 'metadata' | 'provider'>,
+  r: RegistrationRow,
+) {
   const events = store.eventsOf(r.registration_id).map((e: EventOfInterest) => {
     const m = store.metadata(e.provider_id, e.event_code)
     const p = store.provider(e.provider_id)

@@ -6,8 +6,8 @@
  * URL) and `eventsIngressURL` (= base URL + `/ingress`).
  *
  * Parts: auth.ts (IMS headers), providers-api.ts + event-metadata-api.ts + registrations-api.ts
- * (management), ingress.ts, delivery-engine.ts (+ delivery-ledger.ts, delivery-policy.ts,
- * delivery-targets.ts), trace-store.ts + tracing-api.ts,
+ * (management), ingress.ts, registration-delivery-engine.ts (+ registration-delivery-ledger.ts, registration-delivery-policy.ts,
+ * registration-delivery-targets.ts), trace-store.ts + tracing-api.ts,
  * journal-api.ts, manifest-registrations.ts. This file wires them and owns the lifecycle.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -17,7 +17,7 @@ import type { RuntimeService } from '../runtime'
 import type { LocalService, StackContext } from '../service'
 import { authenticate } from './auth'
 import { openEventsDb } from './db'
-import { createDeliveryEngine, type AttemptEvent } from './delivery-engine'
+import { createDeliveryEngine, type AttemptEvent } from './registration-delivery-engine'
 import type { EventsDeps } from './deps'
 import { createUrls, registrationView } from './hal'
 import { createIngress } from './ingress'
@@ -31,7 +31,7 @@ import { createStore, type WorkspaceRef } from './store'
 import { createTraceStore, TRACE_POLICY, type DeliveryTrace } from './trace-store'
 import { tracingRoutes } from './tracing-api'
 
-export type { AttemptEvent } from './delivery-engine'
+export type { AttemptEvent } from './registration-delivery-engine'
 export type { DeliveryTrace } from './trace-store'
 
 /** The events service as the stack (and tests/benchmarks) see it. */
@@ -139,7 +139,7 @@ export async function createEventsService(
       await found.route.handler({ req, res, url, params: found.params, apiKey })
     } catch (err) {
       if (!(err instanceof StackHttpError))
-        ctx.log(`events: ${req.method} ${path} failed: ${(err as Error).stack ?? err}`)
+        ctx.log(`events: ${req.method} ${path} failed: ${(err as Error).stack ?? String(err)}`)
       sendError(res, err)
     }
     return true

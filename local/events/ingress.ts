@@ -41,7 +41,7 @@ export function validateCloudEvent(body: unknown): CloudEvent {
   }
   const ce = body as Record<string, unknown>
   const nonEmpty = (name: string) => {
-    if (typeof ce[name] !== 'string' || (ce[name] as string).trim() === '') {
+    if (typeof ce[name] !== 'string' || ce[name].trim() === '') {
       throw new StackHttpError(
         400,
         `CloudEvent attribute "${name}" is required and must be a non-empty string`,
@@ -57,7 +57,10 @@ export function validateCloudEvent(body: unknown): CloudEvent {
   ) {
     throw new StackHttpError(400, 'CloudEvent attribute "time" must be an RFC 3339 timestamp')
   }
-  if (ce.datacontenttype !== undefined && !/^application\/json\s*(;.*)?$/i.test(String(ce.datacontenttype))) {
+  if (
+    ce.datacontenttype !== undefined &&
+    !(typeof ce.datacontenttype === 'string' && /^application\/json\s*(;.*)?$/i.test(ce.datacontenttype))
+  ) {
     throw new StackHttpError(400, 'CloudEvent attribute "datacontenttype" must be application/json')
   }
   if (ce.data_base64 !== undefined)
@@ -73,7 +76,9 @@ export function validateCloudEvent(body: unknown): CloudEvent {
 /** Builds the ingress handler; `onAccepted` wakes the delivery engine. */
 export function createIngress(deps: EventsDeps, onAccepted: () => void) {
   const { db, store, clock } = deps
-  const limiter = createRateLimiter(INGRESS_POLICY.throttleLimit, INGRESS_POLICY.throttleWindowMs, clock.now)
+  const limiter = createRateLimiter(INGRESS_POLICY.throttleLimit, INGRESS_POLICY.throttleWindowMs, () =>
+    clock.now(),
+  )
   const q = {
     insertEvent: db.prepare(
       `INSERT OR IGNORE INTO events (source, event_id, provider_id, event_code, body, received_at)

@@ -62,7 +62,7 @@ export function readDeclaredRegistrations(manifestPath: string): DeclaredRegistr
   const sections = [doc.application, ...Object.values((doc.extensions ?? {}) as Record<string, unknown>)]
   const out: DeclaredRegistration[] = []
   for (const section of sections) {
-    const regs = (section as any)?.events?.registrations
+    const regs = section?.events?.registrations
     if (!regs || typeof regs !== 'object') continue
     for (const [name, value] of Object.entries(regs as Record<string, any>)) {
       out.push({

@@ -37,7 +37,7 @@ export interface EventMetadataRow {
   updated_at: number
 }
 
-/** Registration health as the Developer Console shows it (see delivery-policy.ts). */
+/** Registration health as the Developer Console shows it (see registration-delivery-policy.ts). */
 export type RegistrationStatus = 'ACTIVE' | 'UNSTABLE' | 'DISABLED'
 
 /** An event registration. */

@@ -35,7 +35,7 @@
  * registration became DISABLED.
  */
 import type { EventsDb } from './db'
-import { TRACE_BODY_LIMIT } from './delivery-targets'
+import { TRACE_BODY_LIMIT } from './registration-delivery-targets'
 
 /** One delivery attempt as Debug Tracing shows it. */
 export interface DeliveryTrace {

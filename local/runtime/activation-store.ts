@@ -59,10 +59,8 @@ export function openActivationStore(dataDir: string, retentionMs = RETENTION_MS)
       const pathAnnotation = record.annotations.find((a) => a.key === 'path')?.value
       // path is "ns/pkg/action": keep "pkg/action" for the name filter.
       const actionPath =
-        String(pathAnnotation ?? record.name)
-          .split('/')
-          .slice(1)
-          .join('/') || record.name
+        (typeof pathAnnotation === 'string' ? pathAnnotation : record.name).split('/').slice(1).join('/') ||
+        record.name
       insert.run(
         record.activationId,
         record.namespace,

@@ -129,7 +129,7 @@ export async function buildActions(
 function recipeKey(action: ActionSpec, configPath: string | undefined, projectRoot: string): string {
   const h = crypto.createHash('sha256').update(RECIPE_VERSION).update(action.functionPath)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  h.update(String(require('webpack/package.json').version))
+  h.update(String((require('webpack/package.json') as { version: string }).version))
   for (const f of [configPath, path.join(projectRoot, 'tsconfig.json')]) {
     if (f && fs.existsSync(f)) h.update(f).update(fs.readFileSync(f))
   }

@@ -4,7 +4,7 @@
  * the env value or '' when unset; the type placeholders `string` / `integer` / `number` become
  * '' / 0 / 0; an object input with a `value` or `default` key collapses to that value.
  */
-import { localWorkspace } from '../stack-config'
+import { localWorkspace, type StackConfig } from '../stack-config'
 import type { StackContext } from '../service'
 
 /** Matches `$NAME`, `${NAME}` and `${ NAME }` exactly as aio-lib-runtime does. */
@@ -19,7 +19,9 @@ const TYPE_DEFAULTS: Record<string, unknown> = { string: '', integer: 0, number:
  * reach the real Adobe services from a local run); org/project ids only fill gaps.
  * Exported so other local services (e.g. events registrations) substitute identically.
  */
-export function localSubstitutionEnv(ctx: StackContext): NodeJS.ProcessEnv {
+export function localSubstitutionEnv(
+  ctx: Pick<StackContext, 'env' | 'baseUrl'> & { config: Pick<StackConfig, 'imsOrgId' | 'imsToken'> },
+): NodeJS.ProcessEnv {
   const ws = localWorkspace(ctx.env)
   const defaults: NodeJS.ProcessEnv = {
     OAUTH_ORG_ID: ctx.config.imsOrgId,

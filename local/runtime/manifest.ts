@@ -21,7 +21,6 @@ import {
   triggerSchema,
   type ActionSpec,
   type AppManifest,
-  type RuleSpec,
   type SourceRef,
   type TriggerSpec,
 } from './manifest-schema'

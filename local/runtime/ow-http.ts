@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { basicCredentials, closeIfBodyUnread, safeEqual, sendJson } from '../http-kit'
+import { basicCredentials, closeIfBodyUnread, readBody, safeEqual, sendJson } from '../http-kit'
 import type { StackConfig } from '../stack-config'
 import { Messages } from './messages'
 import { parseSafeJson, UnsafeJsonError } from '../../actions/lib/safe-json'
@@ -47,23 +47,15 @@ export function sendOwError(
 }
 
 /**
- * Reads the body up to `limit` bytes. Past the limit the rest is drained (so the client reads the
- * status instead of a reset) and a 413 with OpenWhisk's message is thrown.
+ * Reads the body up to `limit` bytes (http-kit's reader). Past the limit the rest is drained (so
+ * the client reads the status instead of a reset) and a 413 with OpenWhisk's message is thrown.
  */
-export async function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN)
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size <= limit) chunks.push(chunk as Buffer)
-  }
-  if (size > limit)
-    throw new OwError(
-      413,
-      Messages.entityTooBig('Request', Number.isFinite(declared) ? declared : size, limit),
-    )
-  return Buffer.concat(chunks)
+export function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBody(
+    req,
+    limit,
+    (size, declared) => new OwError(413, Messages.entityTooBig('Request', declared ?? size, limit)),
+  )
 }
 
 /**
@@ -109,9 +101,9 @@ export function waitFor<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
         clearTimeout(t)
         resolve(v)
       },
-      (e) => {
+      (e: unknown) => {
         clearTimeout(t)
-        reject(e)
+        reject(e instanceof Error ? e : new Error(String(e)))
       },
     )
   })

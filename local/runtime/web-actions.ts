@@ -23,7 +23,6 @@ export interface WebActionDeps {
 }
 
 const EXTENSIONS = ['.http', '.json', '.html', '.svg', '.text'] as const
-type Extension = (typeof EXTENSIONS)[number]
 
 const RESERVED = new Set(['__ow_method', '__ow_headers', '__ow_path', '__ow_user', '__ow_query', '__ow_body'])
 

@@ -138,7 +138,11 @@ function asText(value: unknown): WebReply {
   const v = isObject(value) ? (value.body !== undefined ? value.body : value.text) : value
   if (v === undefined) return { status: 404, error: Messages.propertyNotFound }
   const text =
-    v !== null && typeof v === 'object' ? JSON.stringify(v, null, 2) : typeof v === 'string' ? v : String(v)
+    v !== null && typeof v === 'object'
+      ? JSON.stringify(v, null, 2)
+      : typeof v === 'string'
+        ? v
+        : scalarText(v)
   return { status: 200, contentType: 'text/plain; charset=UTF-8', body: Buffer.from(text, 'utf8') }
 }
 
@@ -182,4 +186,10 @@ function looksBase64(s: string): boolean {
 function strictBase64(s: string): Buffer | undefined {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return undefined
   return Buffer.from(s, 'base64')
+}
+
+/** Text of a non-object result value (number, boolean, null), as OpenWhisk prints it. */
+function scalarText(v: unknown): string {
+  const scalar = v as number | boolean | null
+  return String(scalar)
 }

@@ -7,7 +7,7 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await check()
-    if (v) return v as NonNullable<T>
+    if (v) return v
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 20))
   }

@@ -107,7 +107,7 @@ describe('I/O Events restart', () => {
     try {
       const baseUrl = await new Promise<string>((resolve, reject) => {
         let out = ''
-        child.stdout!.on('data', (c: Buffer) => {
+        child.stdout.on('data', (c: Buffer) => {
           out += c.toString()
           const m = /READY (\S+)/.exec(out)
           if (m) resolve(m[1])

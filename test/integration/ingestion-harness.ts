@@ -30,7 +30,7 @@ const API_KEY = 'ingestion-test-client'
 export const BACKOFFICE_CODES = eventRegistry.byProvider('backoffice').map((d) => d.code)
 
 /** The `@adobe/aio-lib-events` client (untyped JS library). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type EventsClient = any
 
 /** A running stack with the app and its clients. */

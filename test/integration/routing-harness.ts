@@ -11,7 +11,6 @@ import { loadOnboardingConfig } from '../../onboarding/config-loader'
 import { reconcile } from '../../onboarding/reconcile'
 import { connectLocal } from '../../onboarding/events-client'
 import { localWorkspace } from '../../local/stack-config'
-import { CONSUMER_ACTION } from '../../onboarding/events-client'
 import { eventRegistry, type ProviderKey } from '../../actions/lib/event-registry'
 import type { AttemptEvent, DeliveryTrace } from '../../local/events'
 import type { StackConfig } from '../../local/stack-config'
@@ -22,7 +21,7 @@ export const WS = localWorkspace({})
 export const API_KEY = WS.apiKey
 
 /** The `@adobe/aio-lib-events` client (untyped JS library). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type EventsClient = any
 
 /** An activation record as the REST API returns it. */

@@ -225,7 +225,7 @@ describe('routing on the local stack (publisher chain working)', () => {
     const key = `loop.${SAVE}.id.product.${value.sku}`
     const stored = await state.get(key)
     expect(stored?.value).toMatch(new RegExp(`^[0-9a-f]{64} ${change.id}$`))
-    const ttlLeft = Date.parse(stored!.expiration) - Date.now()
+    const ttlLeft = Date.parse(stored.expiration) - Date.now()
     expect(ttlLeft > 250_000 && ttlLeft <= 300_000).toBe(true)
   })
 

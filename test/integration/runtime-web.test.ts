@@ -123,7 +123,7 @@ describe('final: true', () => {
     ],
     ['package param in the query', '?PKG_PARAM=attacker', undefined],
   ])('rejects an override through the %s with 400', async (_where, query, init) => {
-    const r = await call(`final-web${query}`, init as RequestInit | undefined)
+    const r = await call(`final-web${query}`, init)
     expect(r.status).toBe(400)
     expect(r.json).toEqual({ error: PARAMETERS_NOT_ALLOWED, code: expect.any(String) })
   })

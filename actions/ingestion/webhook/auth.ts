@@ -96,7 +96,11 @@ const token: Strategy = (params) => {
     return fail(
       `Ingestion authentication is misconfigured: INGESTION_AUTH=token needs INGESTION_SECRET; ${HOW_TO}`,
     )
-  const header = String(params.INGESTION_TOKEN_HEADER || DEFAULT_TOKEN_HEADER).toLowerCase()
+  const header = (
+    typeof params.INGESTION_TOKEN_HEADER === 'string' && params.INGESTION_TOKEN_HEADER
+      ? params.INGESTION_TOKEN_HEADER
+      : DEFAULT_TOKEN_HEADER
+  ).toLowerCase()
   let presented = headersOf(params)[header]
   if (!presented) return fail(`Missing authentication header ${header}`)
   // Allow `Authorization: Bearer <token>` when the header is configured as `authorization`.

@@ -5,7 +5,7 @@
  * consumers still see one event id and deduplicate it.
  */
 import { createHash } from 'node:crypto'
-import type { CloudEvent } from '../../lib/io-events-publisher'
+import type { CloudEvent } from '../../lib/io-events-ingress-client'
 
 /** UUID namespace of commerce-event-hub back-office events (fixed forever: changing it changes every id). */
 export const EVENT_ID_NAMESPACE = '5f0c8a34-2b1e-4c7d-9a61-0e3d7b2c9f48'

@@ -4,7 +4,7 @@
  * loaded here with one typed loader that names every missing key at once.
  */
 import { loadConfig, parsers, type ConfigSpec } from '../../lib/config'
-import type { EventsClientConfig } from '../../lib/io-events-publisher'
+import type { EventsClientConfig } from '../../lib/io-events-ingress-client'
 import type { TokenSourceConfig } from '../../lib/ims-token'
 
 /**

@@ -3,90 +3,75 @@
  * POST `{"data": {uid, event, value}}` (or a batch `{"data": [...]}`) to publish events to the
  * `backoffice` I/O Events provider. Thin adapter: read the raw request, authenticate
  * (`auth.ts`, the plug-in point), build dependencies once per warm container, call the core
- * (`ingest.ts`), map the result or error in one place.
+ * (`ingest.ts`); the entry-point layer (lib/action-entry.ts) maps errors.
  */
-import { createHash } from 'node:crypto'
-import { systemClock } from '../../lib/clock'
-import { AuthenticationError, HttpError, describeError, toErrorResponse } from '../../lib/errors'
+import { AuthenticationError, HttpError } from '../../lib/errors'
+import { defineAction, type RequestContext } from '../../lib/action-entry'
 import { eventRegistry } from '../../lib/event-registry'
 import { createIdempotencyStore } from '../../lib/idempotency-store'
 import { createAccessTokenProvider } from '../../lib/ims-token'
-import { createEventsPublisher, type EventsPublisher } from '../../lib/io-events-publisher'
-import { openStateStore, type KvStore } from '../../lib/kv-store'
-import { createLogger, type Logger } from '../../lib/logger'
+import { createIngressClient } from '../../lib/io-events-ingress-client'
+import { openStateStore } from '../../lib/kv-store'
 import { createProviderResolver } from '../../lib/provider-resolver'
 import { valueSchemaFor } from '../../entities/value-schemas'
 import { checkAuthentication, strategyOf } from './auth'
-import {
-  INGESTION_INPUTS,
-  eventsClientOf,
-  loadPublishingConfig,
-  tokenSourceOf,
-  type PublishingConfig,
-} from './config'
-import { ingest, type IngestDeps } from './ingest'
+import { INGESTION_INPUTS, eventsClientOf, loadPublishingConfig, tokenSourceOf } from './config'
+import { ingest } from './ingest'
 import { parseJsonBody, readBody, rejectInputOverrides } from './request'
 import { toIngestionResponse } from './respond'
 
-type Params = Record<string, unknown>
-
-// Per warm container: one State client, and one publisher per distinct configuration.
-let stateStore: Promise<KvStore> | undefined
-const publishers = new Map<string, EventsPublisher>()
 let warnedOpen = false
 
-function publisherFor(config: PublishingConfig): EventsPublisher {
-  const key = createHash('sha256').update(JSON.stringify(config)).digest('hex')
-  let p = publishers.get(key)
-  if (!p) {
-    p = createEventsPublisher(eventsClientOf(config), createAccessTokenProvider(tokenSourceOf(config)))
-    publishers.set(key, p)
+/**
+ * Everything decided before configuration is read: method, size, input overrides, authentication,
+ * JSON. An unauthenticated caller is refused before a misconfiguration (a 500) could show.
+ */
+function acceptRequest({ params, logger, clock }: RequestContext): unknown {
+  const method = (typeof params.__ow_method === 'string' ? params.__ow_method : 'post').toLowerCase()
+  if (method !== 'post')
+    throw new HttpError(405, `Method ${method.toUpperCase()} not allowed: POST events as JSON`)
+  const body = readBody(params)
+  rejectInputOverrides(params, body, INGESTION_INPUTS)
+  if (strategyOf(params) === 'none' && !warnedOpen) {
+    warnedOpen = true
+    logger.warn(
+      'INGESTION_AUTH=none: the ingestion webhook accepts UNAUTHENTICATED requests from anyone who knows its URL',
+    )
   }
-  return p
-}
-
-async function buildDeps(params: Params, logger: Logger): Promise<IngestDeps> {
-  const config = loadPublishingConfig(params)
-  const publisher = publisherFor(config)
-  stateStore ??= openStateStore().catch((err) => {
-    stateStore = undefined
-    throw err
-  })
-  return {
-    registry: eventRegistry,
-    valueSchemaFor,
-    idempotency: createIdempotencyStore(await stateStore),
-    publisher,
-    providers: createProviderResolver(config.consumerOrgId, (org) => publisher.listProviders(org)),
-    clock: systemClock,
-    logger,
-  }
+  const auth = checkAuthentication(params, { rawBody: body, nowSeconds: Math.floor(clock.now() / 1000) })
+  if (!auth.success) throw new AuthenticationError(auth.message)
+  return parseJsonBody(body)
 }
 
 /** The web action entry point. */
-export async function main(params: Params): Promise<unknown> {
-  const logger = createLogger('ingestion/webhook', String(params.LOG_LEVEL || 'info'), {
-    activationId: process.env.__OW_ACTIVATION_ID,
-  })
-  try {
-    const method = String(params.__ow_method ?? 'post').toLowerCase()
-    if (method !== 'post')
-      throw new HttpError(405, `Method ${method.toUpperCase()} not allowed: POST events as JSON`)
-    const body = readBody(params)
-    rejectInputOverrides(params, body, INGESTION_INPUTS)
-    if (strategyOf(params) === 'none' && !warnedOpen) {
-      warnedOpen = true
-      logger.warn(
-        'INGESTION_AUTH=none: the ingestion webhook accepts UNAUTHENTICATED requests from anyone who knows its URL',
-      )
-    }
-    const auth = checkAuthentication(params, {
-      rawBody: body,
-      nowSeconds: Math.floor(systemClock.now() / 1000),
+export const main = defineAction({
+  name: 'ingestion/webhook',
+  // Authentication inputs are read by auth.ts (the plug-in point reads `params` itself).
+  config: (params) => ({ publishing: loadPublishingConfig(params) }),
+  request: acceptRequest,
+  deps: {
+    // Per warm container: one I/O Events client (it caches its token) per distinct config, one State client.
+    ingress: {
+      container: ({ config }) =>
+        createIngressClient(
+          eventsClientOf(config.publishing),
+          createAccessTokenProvider(tokenSourceOf(config.publishing)),
+        ),
+    },
+    kv: { container: () => openStateStore() },
+  },
+  handler: async ({ request: doc, config, deps, clock, logger }) => {
+    const result = await ingest(doc, {
+      registry: eventRegistry,
+      valueSchemaFor,
+      idempotency: createIdempotencyStore(deps.kv),
+      publisher: deps.ingress,
+      providers: createProviderResolver(config.publishing.consumerOrgId, (org) =>
+        deps.ingress.listProviders(org),
+      ),
+      clock,
+      logger,
     })
-    if (!auth.success) throw new AuthenticationError(auth.message)
-    const doc = parseJsonBody(body)
-    const result = await ingest(doc, await buildDeps(params, logger))
     const counts: Record<string, number> = {}
     for (const o of result.outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1
     logger.info('ingested', {
@@ -98,14 +83,6 @@ export async function main(params: Params): Promise<unknown> {
         .join(','),
     })
     return toIngestionResponse(result)
-  } catch (err) {
-    const { statusCode, message } = describeError(err)
-    if (statusCode >= 500)
-      logger.error('ingestion failed', {
-        statusCode,
-        error: String((err as HttpError).detail ?? (err as Error).message ?? err),
-      })
-    else logger.info('request rejected', { statusCode, reason: message })
-    return toErrorResponse(err)
-  }
-}
+  },
+  failureMessage: 'ingestion failed',
+})

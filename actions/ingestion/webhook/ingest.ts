@@ -9,9 +9,10 @@
  * of each is reported.
  */
 import type { Clock } from '../../lib/clock'
-import { HttpError, UpstreamError, ValidationError } from '../../lib/errors'
+import { mapBounded } from '../../lib/bounded-concurrency'
+import { HttpError, UpstreamError, ValidationError, causeChain } from '../../lib/errors'
 import type { IdempotencyStore } from '../../lib/idempotency-store'
-import type { EventsPublisher, PublishOutcome } from '../../lib/io-events-publisher'
+import type { IoEventsIngressClient, PublishOutcome } from '../../lib/io-events-ingress-client'
 import type { Logger } from '../../lib/logger'
 import type { ProviderResolver } from '../../lib/provider-resolver'
 import { buildCloudEvent, eventIdFor } from './cloud-event'
@@ -20,7 +21,7 @@ import { validateRequest, type ValidationDeps, type ValidEvent } from './validat
 /** Everything the core needs. */
 export interface IngestDeps extends ValidationDeps {
   idempotency: IdempotencyStore
-  publisher: Pick<EventsPublisher, 'publish'>
+  publisher: Pick<IoEventsIngressClient, 'publish'>
   providers: ProviderResolver
   clock: Pick<Clock, 'now'>
   logger: Logger
@@ -55,19 +56,10 @@ export interface IngestResult {
   outcomes: ItemOutcome[]
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-}
-
 /** Any thrown value as an HttpError (unknown failures of a dependency are retryable 503s). */
 function asHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err
-  const e = new UpstreamError('Publishing to Adobe I/O Events failed; retry later', 503, String(err))
+  const e = new UpstreamError('Publishing to Adobe I/O Events failed; retry later', 503, err)
   e.expose = true
   return e
 }
@@ -107,7 +99,7 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
 
   const concurrency = deps.concurrency ?? 25
   const toPublish: ValidEvent[] = []
-  await pool([...firstByUid.values()], concurrency, async (ev) => {
+  await mapBounded([...firstByUid.values()], concurrency, async (ev) => {
     let seen = false
     try {
       seen = (await deps.idempotency.get(ev.uid)) !== undefined
@@ -128,7 +120,7 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
 
   if (toPublish.length) {
     const providerId = await deps.providers.resolve('backoffice')
-    await pool(toPublish, concurrency, async (ev) => {
+    await mapBounded(toPublish, concurrency, async (ev) => {
       const now = deps.clock.now()
       const cloudEvent = buildCloudEvent({ uid: ev.uid, type: ev.type, value: ev.value, providerId, now })
       let status: PublishOutcome
@@ -140,7 +132,7 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
           uid: ev.uid,
           type: ev.type,
           eventId: cloudEvent.id,
-          error: String(error.detail ?? error.message),
+          error: causeChain(error).join(' <- '),
         })
         outcomes.set(ev.index, { index: ev.index, uid: ev.uid, type: ev.type, status: 'failed', error })
         return

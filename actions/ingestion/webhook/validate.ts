@@ -11,6 +11,7 @@
 import Joi from 'joi'
 import type { Schema, ValidationErrorItem } from 'joi'
 import type { EventRegistry } from '../../lib/event-registry'
+import { QUIET_MESSAGES } from '../../lib/joi-messages'
 import { pathText, printable } from './request'
 
 /** Largest batch accepted in one request. */
@@ -52,18 +53,10 @@ export interface ValidationDeps {
   valueSchemaFor: (code: string) => Schema | undefined
 }
 
-// Replacements for joi messages that quote the offending value.
-const SAFE_MESSAGES: Record<string, string> = {
-  'string.pattern.base': 'fails to match the required pattern',
-  'string.pattern.name': 'fails to match the {{#name}} pattern',
-  'string.pattern.invert.base': 'matches a forbidden pattern',
-  'string.pattern.invert.name': 'matches the forbidden {{#name}} pattern',
-  'any.custom': 'failed custom validation',
-}
 const VALIDATE_OPTIONS: Joi.ValidationOptions = {
   abortEarly: false,
   errors: { label: false },
-  messages: SAFE_MESSAGES,
+  messages: QUIET_MESSAGES,
 }
 
 const envelopeSchema = Joi.object({
@@ -117,7 +110,9 @@ export function validateItem(
   prefix: (string | number)[],
   deps: ValidationDeps,
 ): ValidEvent | InvalidEvent {
-  const { error, value: item } = itemSchema.validate(raw, VALIDATE_OPTIONS)
+  const itemCheck = itemSchema.validate(raw, VALIDATE_OPTIONS)
+  const error = itemCheck.error
+  const item = itemCheck.value as unknown
   const uid =
     typeof (raw as { uid?: unknown })?.uid === 'string' && !error?.details.some((d) => d.path[0] === 'uid')
       ? (raw as { uid: string }).uid

@@ -11,7 +11,6 @@ import {
   outcomeFromActivation,
   type ActivationRecordLike,
   type InvokeOutcome,
-  type OpenWhiskLike,
 } from '../../../actions/lib/action-invoker'
 
 const record = (result: unknown, status = 'success', success = true): ActivationRecordLike => ({
@@ -140,7 +139,7 @@ describe('createOpenWhiskInvoker with the real openwhisk client', () => {
         apihost: baseUrl,
         api_key: 'uuid:key',
         namespace: '1234567-ns',
-      }) as unknown as OpenWhiskLike,
+      }),
     )
 
   const cases: [string, (res: http.ServerResponse) => void, InvokeOutcome][] = [
@@ -207,7 +206,7 @@ describe('createOpenWhiskInvoker with the real openwhisk client', () => {
         apihost: `http://127.0.0.1:${port}`,
         api_key: 'u:k',
         namespace: 'ns',
-      }) as unknown as OpenWhiskLike,
+      }),
     )
     const o = await inv.invoke('entities/stock', {})
     expect([o.statusCode, o.body]).toEqual([503, { error: 'invoking entities/stock failed' }])

@@ -152,7 +152,9 @@ describe('handler status → consumer response', () => {
       const { deps, lines } = harness({ statusCode, body: {}, activationId: 'a9' })
       await routeEvent(cloudEventParams(CODE, { __adobe_headers: { 'x-adobe-retry-count': '2' } }), deps)
       levels.push(
-        ...lines.map(([l, m, meta]) => `${l}|${m}|${meta?.statusCode}|${meta?.attempt}|${meta?.handler}`),
+        ...lines.map(([l, m, meta]) =>
+          [l, m, meta?.statusCode, meta?.attempt, meta?.handler].map(String).join('|'),
+        ),
       )
     }
     expect(levels).toEqual([

@@ -13,7 +13,7 @@ import {
   createProviderResolver,
   providerLabel,
 } from '../../../actions/lib/provider-resolver'
-import type { CloudEvent, PublishOutcome } from '../../../actions/lib/io-events-publisher'
+import type { CloudEvent, PublishOutcome } from '../../../actions/lib/io-events-ingress-client'
 import type { Logger } from '../../../actions/lib/logger'
 import { ingest, type IngestDeps } from '../../../actions/ingestion/webhook/ingest'
 import { toIngestionResponse } from '../../../actions/ingestion/webhook/respond'

@@ -11,7 +11,7 @@ import {
   imsClientCredentialsExchange,
   type OAuthCredentials,
 } from '../../../actions/lib/ims-token'
-import { createEventsPublisher, statusOfEventsError } from '../../../actions/lib/io-events-publisher'
+import { createIngressClient, statusOfEventsError } from '../../../actions/lib/io-events-ingress-client'
 import {
   clearProviderCache,
   createProviderResolver,
@@ -38,7 +38,7 @@ async function server(
   handler: (r: Recorded) => { status: number; body?: unknown; headers?: Record<string, string> },
 ) {
   const requests: Recorded[] = []
-  const srv = http.createServer(async (req, res) => {
+  const answer = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
     const rec = {
@@ -53,7 +53,8 @@ async function server(
       out.body === undefined ? '' : typeof out.body === 'string' ? out.body : JSON.stringify(out.body)
     res.writeHead(out.status, { 'content-type': 'application/json', ...(out.headers ?? {}) })
     res.end(payload)
-  })
+  }
+  const srv = http.createServer((req, res) => void answer(req, res))
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
   const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`
   return { url, requests, close: () => new Promise<void>((r) => srv.close(() => r())) }
@@ -160,7 +161,7 @@ describe('I/O Events publisher (real aio-lib-events over HTTP)', () => {
   ])('publishes with the token, api key and CloudEvents content type: %s', async (_n, status, expected) => {
     const ingress = await server(() => ({ status, body: status === 200 ? 'OK' : undefined }))
     try {
-      const pub = createEventsPublisher(
+      const pub = createIngressClient(
         { imsOrgId: 'ORG', apiKey: 'key-1', ingressUrl: `${ingress.url}/ingress` },
         { getToken: async () => 'tok-1' },
       )
@@ -191,7 +192,7 @@ describe('I/O Events publisher (real aio-lib-events over HTTP)', () => {
   ])('maps ingress %i to a retryable exposed %i', async (status, expected) => {
     const ingress = await server(() => ({ status, body: { error: 'x' } }))
     try {
-      const pub = createEventsPublisher(
+      const pub = createIngressClient(
         { imsOrgId: 'ORG', apiKey: 'k', ingressUrl: ingress.url },
         { getToken: async () => 't' },
       )
@@ -208,7 +209,7 @@ describe('I/O Events publisher (real aio-lib-events over HTTP)', () => {
   it('maps an unreachable ingress to 503', async () => {
     const ingress = await server(() => ({ status: 200 }))
     await ingress.close()
-    const pub = createEventsPublisher(
+    const pub = createIngressClient(
       { imsOrgId: 'ORG', apiKey: 'k', ingressUrl: ingress.url },
       { getToken: async () => 't' },
     )
@@ -223,7 +224,7 @@ describe('I/O Events publisher (real aio-lib-events over HTTP)', () => {
     const providers = [{ id: 'p1', label: 'L1' }]
     const mgmt = await server(() => ({ status: 200, body: { _embedded: { providers } } }))
     try {
-      const pub = createEventsPublisher(
+      const pub = createIngressClient(
         { imsOrgId: 'ORG@AdobeOrg', apiKey: 'k', baseUrl: `${mgmt.url}/` },
         { getToken: async () => 't' },
       )

@@ -1,6 +1,7 @@
 /**
- * A thin wrapper over `@adobe/aio-lib-events` for what the app's publishers need: list the org's
- * providers and publish CloudEvents. It adds three things the raw client lacks:
+ * The app's client of Adobe I/O Events ingress (not to be confused with `publisher/`, which fans
+ * events out to external webhooks): a thin wrapper over `@adobe/aio-lib-events` that lists the
+ * org's providers and publishes CloudEvents to I/O Events. It adds three things the raw client lacks:
  * - a fresh token per call from an `AccessTokenProvider` (OAuth tokens expire; the client holds one);
  * - base/ingress URLs from configuration (`IO_EVENTS_BASE_URL`/`IO_EVENTS_INGRESS_URL`; the local stack);
  * - typed errors: failures become `UpstreamError`s whose status tells the caller whether to retry.
@@ -48,7 +49,7 @@ export interface EventsClientConfig {
 }
 
 /** The app's view of I/O Events. */
-export interface EventsPublisher {
+export interface IoEventsIngressClient {
   /** Publishes one event; resolves with what ingress answered, rejects with an `UpstreamError`. */
   publish(event: CloudEvent): Promise<PublishOutcome>
   /** Every provider of the consumer org (the management API's `_embedded.providers`). */
@@ -99,18 +100,18 @@ function publishFailure(err: unknown): UpstreamError {
   const e = new UpstreamError(
     `Publishing to Adobe I/O Events failed (${status ? `ingress answered ${status}` : 'ingress unreachable'}); retry later`,
     transient ? 503 : 500,
-    String((err as Error)?.message ?? err),
+    err,
   )
   e.expose = true
   return e
 }
 
-/** Creates the publisher; each call takes a current token from `tokens`. */
-export function createEventsPublisher(
+/** Creates the ingress client; each call takes a current token from `tokens`. */
+export function createIngressClient(
   config: EventsClientConfig,
   tokens: AccessTokenProvider,
   init: AioEventsInit = aioEventsInit,
-): EventsPublisher {
+): IoEventsIngressClient {
   let cached: { token: string; client: Promise<AioEventsClient> } | undefined
   const httpOptions = {
     ...(config.baseUrl ? { eventsBaseURL: config.baseUrl.replace(/\/+$/, '') } : {}),
@@ -146,7 +147,7 @@ export function createEventsPublisher(
         const e = new UpstreamError(
           `Listing I/O Events providers failed (${status ? `management API answered ${status}` : 'unreachable'}); retry later`,
           503,
-          String((err as Error)?.message ?? err),
+          err,
         )
         e.expose = true
         throw e

@@ -1,6 +1,7 @@
 /**
- * Delivers pending deliveries (one row per event × registration, written by ingress) to runtime
- * actions and webhooks with bounded concurrency; the ledger (delivery-ledger.ts) applies I/O
+ * I/O Events → registration delivery (not the app's webhook delivery in actions/lib/delivery):
+ * delivers pending deliveries (one row per event × registration, written by ingress) to runtime
+ * actions and webhooks with bounded concurrency; the ledger (registration-delivery-ledger.ts) applies I/O
  * Events' retry schedule and registration health and writes Debug Tracing.
  *
  * Why it is built this way:
@@ -16,11 +17,11 @@
 import { EventEmitter } from 'node:events'
 import type { RuntimeService } from '../runtime'
 import type { EventsDeps } from './deps'
-import { createDeliveryLedger, type AttemptEvent, type DueRow } from './delivery-ledger'
-import { deliverToAction, deliverToWebhook, type AttemptResult } from './delivery-targets'
+import { createDeliveryLedger, type AttemptEvent, type DueRow } from './registration-delivery-ledger'
+import { deliverToAction, deliverToWebhook, type AttemptResult } from './registration-delivery-targets'
 import { trimBody, type DeliveryTrace, type TraceStore } from './trace-store'
 
-export type { AttemptEvent } from './delivery-ledger'
+export type { AttemptEvent } from './registration-delivery-ledger'
 
 /** Events per webhook_batch POST. */
 const BATCH_MAX = 100

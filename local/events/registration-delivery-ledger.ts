@@ -8,8 +8,14 @@
  */
 import type { Clock } from '../../actions/lib/clock'
 import type { EventsDb } from './db'
-import { DELIVERY_POLICY, isRetryable, isSuccess, nextStatus, retryDelayMs } from './delivery-policy'
-import type { AttemptResult } from './delivery-targets'
+import {
+  DELIVERY_POLICY,
+  isRetryable,
+  isSuccess,
+  nextStatus,
+  retryDelayMs,
+} from './registration-delivery-policy'
+import type { AttemptResult } from './registration-delivery-targets'
 import type { RegistrationStatus } from './store'
 import { trimBody, type DeliveryTrace, type TraceStore } from './trace-store'
 

@@ -17,7 +17,8 @@
  * 604, connection failure → 602, a URL that cannot be requested → 601.
  */
 import type { ActivationRecord, RuntimeService } from '../runtime'
-import { DELIVERY_POLICY, PSEUDO } from './delivery-policy'
+import { DELIVERY_POLICY, PSEUDO } from './registration-delivery-policy'
+import { readResponsePrefix } from '../../actions/lib/capped-response'
 
 /** Debug Tracing keeps bodies up to 64 KB. */
 export const TRACE_BODY_LIMIT = 64 * 1024
@@ -40,7 +41,7 @@ const asStatus = (v: unknown): number | undefined => {
 
 /** Maps a finished activation to the status code I/O Events acts on. */
 export function statusOfActivation(record: ActivationRecord): number {
-  const result = (record.response?.result ?? {}) as Record<string, unknown>
+  const result = record.response?.result ?? {}
   switch (record.response?.status) {
     case 'success':
       return asStatus(result.statusCode) ?? 200
@@ -104,23 +105,7 @@ export async function deliverToAction(
 
 /** Reads at most `limit + 1` bytes of a response body (enough to know it was trimmed). */
 async function readCapped(res: Response, limit: number): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    while (size <= limit) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      size += value.length
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined)
-  }
-  return Buffer.concat(chunks)
-    .subarray(0, limit + 1)
-    .toString('utf8')
+  return (await readResponsePrefix(res, limit + 1)).toString('utf8')
 }
 
 const NETWORK_CODES =
