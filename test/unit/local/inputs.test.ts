@@ -63,6 +63,8 @@ describe('localSubstitutionEnv', () => {
     IO_EVENTS_BASE_URL: 'http://127.0.0.1:9080',
     IO_EVENTS_INGRESS_URL: 'http://127.0.0.1:9080/ingress',
     IO_EVENTS_ACCESS_TOKEN: 'local-ims-token',
+    // Locally the admin API serves the local org (the one the local IMS token belongs to).
+    ADMIN_ALLOWED_ORGS: 'LOCALORG@AdobeOrg',
   }
 
   it.each([
