@@ -1,6 +1,6 @@
 /**
  * Configuration of the local stack, read once from the environment (see the contract table in
- * design.md and `.env.example`).
+ * README "The local stack" and `.env.example`).
  */
 import path from 'node:path'
 

@@ -4,7 +4,7 @@
  * unit tests get the in-memory store, with an injected clock for TTLs.
  *
  * Keys must match `^[a-zA-Z0-9-_.]{1,1024}$`, values are strings ≤ 1 MB, TTL ≤ 365 days
- * (platform-facts.md): callers build keys with `safeKeyPart`.
+ * (docs/platform-notes.md): callers build keys with `safeKeyPart`.
  */
 import type { Clock } from './clock'
 

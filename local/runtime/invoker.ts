@@ -14,7 +14,7 @@ import type { ActionSpec } from './manifest'
 import { Messages } from './messages'
 import type { ActivationRecord, ActivationStatus } from './types'
 
-/** Platform limits the invoker enforces (platform-facts.md). */
+/** Platform limits the invoker enforces (docs/platform-notes.md). */
 export const INVOKER_LIMITS = {
   /** Result (and request payload) size, bytes. */
   payloadBytes: 1024 * 1024,

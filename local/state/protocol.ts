@@ -4,7 +4,7 @@
  * offending parameter (never echoes a value that could be large or secret).
  *
  * Sources: @adobe/aio-lib-state lib/constants.js and lib/AdobeState.js (what the client sends) and
- * platform-facts.md (what the service answers).
+ * docs/platform-notes.md (what the service answers).
  */
 import { StackHttpError } from '../http-kit'
 

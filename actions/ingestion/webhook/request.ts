@@ -4,7 +4,7 @@
  *
  * Raw web actions receive the body undecoded in `__ow_body`: OpenWhisk base64-encodes it for
  * `application/json` and binary media types and passes text types (text/*, form-urlencoded) as a
- * UTF-8 string; the query string arrives unparsed in `__ow_query` (platform-facts.md, and
+ * UTF-8 string; the query string arrives unparsed in `__ow_query` (docs/platform-notes.md, and
  * OpenWhisk's WebActions.scala). Signatures must be checked over the decoded bytes.
  */
 import { PayloadTooLargeError, ValidationError } from '../../lib/errors'

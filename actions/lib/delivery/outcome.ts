@@ -1,5 +1,5 @@
 /**
- * Classifies an attempt per the delivery contract (design.md "Delivery"):
+ * Classifies an attempt per the delivery contract (docs/delivery-contract.md):
  * 2xx delivered; 410 gone (the subscription is deactivated); 429, 5xx, timeouts and network/TLS
  * errors retried (honouring Retry-After); 3xx and other 4xx failed (retryable only by a person).
  */

@@ -1,5 +1,5 @@
 /**
- * The delivery body (design.md "Delivery", **contract**): `{id, type, timestamp, attempt, data}`.
+ * The delivery body (docs/delivery-contract.md, **contract**): `{id, type, timestamp, attempt, data}`.
  * `data` is `{id: entityId, type: entityType}` (Kustomer-style: receivers fetch what they need)
  * plus up to 10 fields the subscription selected (Virto-style "additional fields").
  */

@@ -1,5 +1,5 @@
 /**
- * A subscription: where events go (design.md "Delivery"). Validation schemas are built once at
+ * A subscription: where events go (docs/delivery-contract.md). Validation schemas are built once at
  * module load; issues are reported by path, never echoing values (they may be secrets).
  */
 import Joi from 'joi'
