@@ -1,9 +1,10 @@
 /**
- * publisher/sweeper (non-web; alarm rule `everyMinuteSweep`, every minute): retries due
- * deliveries, dead-letters exhausted ones, and on maintenance runs (every
+ * publisher/sweeper (non-web; alarm rule `everyMinuteSweep`, every minute): updates the
+ * delivery-log index (its single writer), retries due deliveries, dead-letters exhausted ones, and on maintenance runs (every
  * SWEEP_MAINTENANCE_EVERY_MINUTES, or when invoked with `{maintenance: true}`) refreshes
  * subscription TTLs and auto-disables failing subscriptions.
  */
+import { randomUUID } from 'node:crypto'
 import { toActionErrorResponse } from '../../lib/errors'
 import { parsers } from '../../lib/config'
 import {
@@ -34,12 +35,19 @@ export async function main(
         leaseMs: rt.config.deliveryTimeoutMs + 60_000,
         failureDisableMs: rt.config.failureDisableDays * 86_400_000,
         refreshAfterMs: 30 * 86_400_000,
+        runId: process.env.__OW_ACTIVATION_ID || randomUUID(),
       },
       { maintenance },
     )
     return {
       statusCode: 200,
-      body: { success: true, message: `${summary.attempted} retried of ${summary.due} due`, ...summary },
+      body: {
+        success: true,
+        message: summary.skipped
+          ? 'skipped: another sweeper run holds the lease'
+          : `${summary.attempted} retried of ${summary.due} due; ${summary.index?.indexed ?? 0} indexed`,
+        ...summary,
+      },
     }
   } catch (err) {
     logServerFailure(err, 'publisher-sweeper', overrides, 'sweep failed')
