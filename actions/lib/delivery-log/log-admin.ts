@@ -80,7 +80,9 @@ const querySchema = Joi.object({
   from: time,
   to: time,
   limit: Joi.number().integer().min(1).max(MAX_PAGE).default(50),
-  cursor: Joi.string().max(2048).pattern(/^[A-Za-z0-9_-]+$/, 'cursor'),
+  cursor: Joi.string()
+    .max(2048)
+    .pattern(/^[A-Za-z0-9_-]+$/, 'cursor'),
 }).unknown(false)
 
 /** Parsed query. */
@@ -183,7 +185,13 @@ export function createLogAdmin(deps: LogAdminDeps) {
   /** A page of entries: one event's deliveries by point reads, anything else from the index. */
   async function page(
     query: LogQuery,
-  ): Promise<{ entries: LogEntry[]; nextCursor?: string; total?: number; indexedAt: number; direct: boolean }> {
+  ): Promise<{
+    entries: LogEntry[]
+    nextCursor?: string
+    total?: number
+    indexedAt: number
+    direct: boolean
+  }> {
     if (query.eventId !== undefined) {
       // Every delivery of an event has a computable id: one point read per subscription, fresh.
       const subs = await deps.subscriptions.list()
@@ -215,9 +223,9 @@ export function createLogAdmin(deps: LogAdminDeps) {
 
   return {
     /** GET /: newest first, from the index. */
-    async list(query: LogQuery): Promise<
-      { items: LogSummary[]; total?: number; nextCursor?: string } & Freshness
-    > {
+    async list(
+      query: LogQuery,
+    ): Promise<{ items: LogSummary[]; total?: number; nextCursor?: string } & Freshness> {
       const p = await page(query)
       return {
         items: p.entries.map(summaryOf),
@@ -260,7 +268,9 @@ export function createLogAdmin(deps: LogAdminDeps) {
      * since a web action's result is capped at 1 MB); follow `nextCursor` for the next page. Memory
      * is one page whatever the size of the log; records are read `EXPORT_READ_CONCURRENCY` at a time.
      */
-    async export(query: LogQuery): Promise<
+    async export(
+      query: LogQuery,
+    ): Promise<
       { exportedAt: string; count: number; items: DeliveryRecord[]; nextCursor?: string } & Freshness
     > {
       const p = await page(query)

@@ -269,7 +269,8 @@ export function segmentMayMatch(seg: SegmentMeta, filter: LogFilter): boolean {
 
 /** Entries of a segment matching the status and subscription parts of a filter (from facets). */
 export function matchingCount(seg: SegmentMeta, filter: LogFilter): number {
-  const subs = filter.subscriptionId !== undefined ? [seg.f[filter.subscriptionId] ?? {}] : Object.values(seg.f)
+  const subs =
+    filter.subscriptionId !== undefined ? [seg.f[filter.subscriptionId] ?? {}] : Object.values(seg.f)
   let n = 0
   for (const bySub of subs)
     for (const [s, count] of Object.entries(bySub))

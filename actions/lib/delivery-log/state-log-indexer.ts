@@ -77,11 +77,14 @@ export async function refreshStateIndex(
   // Indexed-id set: 64 partitions of concatenated hashes.
   const seenRaw = scan
     ? await Promise.all(
-        Array.from({ length: SEEN_PARTITIONS }, (_, p) => io.readDoc(INDEX_KEYS.seen(p)).then((r) => r ?? '')),
+        Array.from({ length: SEEN_PARTITIONS }, (_, p) =>
+          io.readDoc(INDEX_KEYS.seen(p)).then((r) => r ?? ''),
+        ),
       )
     : []
   const seen = new Set<string>()
-  for (const raw of seenRaw) for (let k = 0; k + HASH_CHARS <= raw.length; k += HASH_CHARS) seen.add(raw.slice(k, k + HASH_CHARS))
+  for (const raw of seenRaw)
+    for (let k = 0; k + HASH_CHARS <= raw.length; k += HASH_CHARS) seen.add(raw.slice(k, k + HASH_CHARS))
 
   const updated = new Map((opts.updated ?? []).map((r) => [r.id, r]))
   const hashes = new Map<string, string>()
@@ -128,10 +131,12 @@ export async function refreshStateIndex(
   // Write: pages, due pages, head, then the indexed-id set (see the crash note above).
   const writes: [string, string][] = []
   for (const seq of editor.dirty)
-    if (!editor.removedPages.has(seq)) writes.push([INDEX_KEYS.page(seq), JSON.stringify(editor.pages.get(seq))])
+    if (!editor.removedPages.has(seq))
+      writes.push([INDEX_KEYS.page(seq), JSON.stringify(editor.pages.get(seq))])
   const dueRows = [...due.values()].sort((a, b) => a[1] - b[1])
   const duePages: string[] = []
-  for (let k = 0; k < dueRows.length; k += DUE_PAGE_MAX) duePages.push(JSON.stringify(dueRows.slice(k, k + DUE_PAGE_MAX)))
+  for (let k = 0; k < dueRows.length; k += DUE_PAGE_MAX)
+    duePages.push(JSON.stringify(dueRows.slice(k, k + DUE_PAGE_MAX)))
   head.due = duePages.map((_, k) => ({
     k,
     lo: dueRows[k * DUE_PAGE_MAX][1],
@@ -174,10 +179,11 @@ export async function refreshStateIndex(
   for (const [seq, page] of editor.pages)
     if (!editor.removedPages.has(seq)) cache.docs.set(INDEX_KEYS.page(seq), JSON.stringify(page))
   duePages.forEach((raw, k) => cache.docs.set(INDEX_KEYS.due(k), raw))
-  if (!scan) for (let p = 0; p < SEEN_PARTITIONS; p++) {
-    const raw = seenBefore.get(INDEX_KEYS.seen(p))
-    if (raw !== undefined) cache.docs.set(INDEX_KEYS.seen(p), raw)
-  }
+  if (!scan)
+    for (let p = 0; p < SEEN_PARTITIONS; p++) {
+      const raw = seenBefore.get(INDEX_KEYS.seen(p))
+      if (raw !== undefined) cache.docs.set(INDEX_KEYS.seen(p), raw)
+    }
   seenAfter.forEach((raw, p) => cache.docs.set(INDEX_KEYS.seen(p), raw))
   return {
     ran: true,

@@ -202,7 +202,11 @@ export function createStateLogStore(options: StateLogStoreOptions): DeliveryLogS
       if (singleFacet)
         total = names
           .flatMap((n) => head.chains[n])
-          .reduce((sum, seg) => sum + (filter.eventType ? (seg.t[filter.eventType] ?? 0) : matchingCount(seg, filter)), 0)
+          .reduce(
+            (sum, seg) =>
+              sum + (filter.eventType ? (seg.t[filter.eventType] ?? 0) : matchingCount(seg, filter)),
+            0,
+          )
       const page: LogPage = {
         items: picked.map(toLogEntry),
         indexedAt: head.at,
@@ -240,7 +244,11 @@ export function createStateLogStore(options: StateLogStoreOptions): DeliveryLogS
       const raw = await store.get(INDEX_KEYS.lease)
       const held = raw ? (JSON.parse(raw) as { owner: string; until: number }) : undefined
       if (held && held.owner !== owner && held.until > nowMs) return false
-      await store.put(INDEX_KEYS.lease, JSON.stringify({ owner, until: nowMs + ttlMs }), Math.ceil(ttlMs / 1000) + 60)
+      await store.put(
+        INDEX_KEYS.lease,
+        JSON.stringify({ owner, until: nowMs + ttlMs }),
+        Math.ceil(ttlMs / 1000) + 60,
+      )
       // Last write wins: re-read to see whether a concurrent run overwrote us (best effort; see sweep.ts).
       const check = await store.get(INDEX_KEYS.lease)
       return check !== undefined && (JSON.parse(check) as { owner: string }).owner === owner

@@ -143,11 +143,11 @@ export async function publishEvent(event: CanonicalEvent, deps: PublishDeps): Pr
   })
   const matching = subs.filter((s) => wants(s, event.type))
   // Dedupe: one point read per matching subscription of the key its delivery would have.
-  const existing = await Promise.all(
-    matching.map((s) => deps.logs.get(deliveryIdOf(event.id, s.id))),
-  ).catch((err: unknown) => {
-    throw stateUnavailable(err)
-  })
+  const existing = await Promise.all(matching.map((s) => deps.logs.get(deliveryIdOf(event.id, s.id)))).catch(
+    (err: unknown) => {
+      throw stateUnavailable(err)
+    },
+  )
   const recorded = new Set(matching.filter((_, j) => existing[j] !== undefined).map((s) => s.id))
   const todo = matching.filter((s) => !recorded.has(s.id))
   const duplicates = matching.filter((s) => recorded.has(s.id)).map((s) => s.id)

@@ -42,7 +42,8 @@ describe('delivery log keys', () => {
       'dlv.evt_d1.default.chg',
       'dlb.evt_d1.default',
     ])
-    for (const key of [recordKey(id), changeKey(id), bodyKey(id)]) expect(key).toMatch(/^[a-zA-Z0-9-_.]{1,1024}$/)
+    for (const key of [recordKey(id), changeKey(id), bodyKey(id)])
+      expect(key).toMatch(/^[a-zA-Z0-9-_.]{1,1024}$/)
     expect(parseDlvKey(recordKey(id))).toEqual({ id, note: false })
     expect(parseDlvKey(changeKey(id))).toEqual({ id, note: true })
   })

@@ -226,7 +226,11 @@ describe('admin/logs', () => {
       ['failed', 1],
       ['failed', 1],
     ])
-    const rest = await logs(h, 'get', '/export', { subscription: badId, limit: '2', cursor: exp.body.nextCursor })
+    const rest = await logs(h, 'get', '/export', {
+      subscription: badId,
+      limit: '2',
+      cursor: exp.body.nextCursor,
+    })
     expect(rest.body).toMatchObject({ count: 1 })
     expect(rest.body).not.toHaveProperty('nextCursor')
   })

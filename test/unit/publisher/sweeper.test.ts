@@ -176,7 +176,9 @@ describe('publisher/sweeper', () => {
     const r = await receiver()
     await createSub(h, r.url)
     for (let i = 0; i < 3; i++) await publish({ ...inputs(), event: aCanonicalEvent() }, h.overrides)
-    expect(await sweep(h)).toMatchObject({ index: { keysScanned: 3, recordsRead: 3, indexed: 3, backlog: 0 } })
+    expect(await sweep(h)).toMatchObject({
+      index: { keysScanned: 3, recordsRead: 3, indexed: 3, backlog: 0 },
+    })
     await publish({ ...inputs(), event: aCanonicalEvent() }, h.overrides)
     h.store.reset()
     expect(await sweep(h)).toMatchObject({ index: { keysScanned: 4, recordsRead: 1, indexed: 1 } })
