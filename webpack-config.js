@@ -3,9 +3,13 @@
  * `*webpack-config.{js,cjs}` from each action folder up to the project root) and by the local
  * stack's builder, so local runs execute the same bundles Adobe I/O Runtime would.
  * aio merges its own entry/output path into this; we add TypeScript support, minification and
- * three dead-code trims that keep every action bundle under 1 MB (test/integration/runtime-bundles).
+ * three dead-code trims that keep every action bundle under 1 MB (test/integration/runtime-bundles),
+ * and a memo of aio-lib-state's per-call Ajv schema compile.
  */
 const path = require('path')
+
+/** The memoising stand-in for aio-lib-state's `ajv` (also used by local/state/ajv-memo-hook.ts). */
+const STATE_AJV_MEMO = path.join(__dirname, 'actions', 'lib', 'state-ajv-memo.js')
 
 /**
  * terser options. Names are kept: errors name themselves after their class (actions/lib/errors.ts
@@ -78,6 +82,13 @@ module.exports = {
       // mime-types (via form-data, via aio-lib-ims) reads mime-db only to guess a file's content
       // type from its name; aio-lib-ims posts string fields only, which never consult it.
       { test: /[\\/]node_modules[\\/]mime-types[\\/]/, resolve: { alias: { 'mime-db': false } } },
+      // Not a trim: @adobe/aio-lib-state v5 builds a new Ajv and compiles its schema on every call
+      // (~9 ms CPU each). Its `ajv` import, and only its, resolves to a wrapper that compiles each
+      // schema once per warm container with the real Ajv (see actions/lib/state-ajv-memo.js).
+      {
+        test: /[\\/]node_modules[\\/]@adobe[\\/]aio-lib-state[\\/]/,
+        resolve: { alias: { ajv$: STATE_AJV_MEMO } },
+      },
     ],
   },
   plugins: [

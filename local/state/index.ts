@@ -7,6 +7,9 @@
  * Order of checks per request, as the real service: route → 401 auth → 400 parameters →
  * 413 body size → 403 quota. A request that is rejected before its body was read still has the
  * body drained, so the client sees the status rather than a reset connection.
+ *
+ * `/state/_local/…` is not part of Adobe's API: the emulator-only counters endpoint for tests and
+ * benches (./counters-endpoint.ts), loopback clients only.
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -14,6 +17,7 @@ import { sendError, sendJson, StackHttpError } from '../http-kit'
 import type { LocalService, StackContext } from '../service'
 import { authenticate } from './auth'
 import { createCallCounters, type StateCallCounts } from './counters'
+import { LOCAL_PREFIX, serveLocalEndpoint } from './counters-endpoint'
 import { decodeSegment, NAMESPACE_PATTERN, parseNamespace } from './protocol'
 import { STATE_ROUTES } from './routes'
 import { openSqliteStore } from './sqlite-store'
@@ -88,6 +92,11 @@ export async function createStateService(ctx: StackContext): Promise<StateServic
   async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rest: string): Promise<void> {
     const replyHeaders = { 'x-request-id': randomUUID() }
     try {
+      if (rest.startsWith(LOCAL_PREFIX)) {
+        await drain(req)
+        serveLocalEndpoint(counters, req, res, rest)
+        return
+      }
       const route = STATE_ROUTES.find((r) => r.pattern.test(rest))
       if (!route) throw new StackHttpError(404, `no State API route for ${req.method} ${MOUNT}${rest}`)
       const handler = route.methods[req.method ?? '']

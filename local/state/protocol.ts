@@ -16,8 +16,14 @@ export const MAX_VALUE_BYTES = 1024 * 1024
 export const MAX_TTL_SECONDS = 365 * 24 * 60 * 60
 /** TTL applied when the put has no `ttl` or `ttl=0`. */
 export const DEFAULT_TTL_SECONDS = 86_400
-/** Matched keys returned per list page; the client loops until the cursor is 0. */
-export const LIST_PAGE_SIZE = 1000
+/**
+ * Keys scanned per list call. Adobe's State service lists like a Redis SCAN: each call scans the
+ * next 1,000 keys of the whole container and returns only the matching ones with the next cursor,
+ * so a listing costs ceil(keys / 1000) calls whatever `match` is, and pages may be empty before the
+ * end (the v5 client's doc: "List keys, returns an iterator. Every call scans 1000 keys"; it loops
+ * until the cursor is 0, lib/AdobeState.js `list`).
+ */
+export const LIST_SCAN_SIZE = 1000
 
 /** Keys: `[a-zA-Z0-9-_.]`, 1 to 1024 characters (REGEX_PATTERN_STORE_KEY). */
 const KEY_PATTERN = new RegExp(`^[a-zA-Z0-9-_.]{1,${MAX_KEY_LENGTH}}$`)

@@ -8,7 +8,8 @@
  * | any       | HEAD   /containers/{ns}                   | 200, or 404 when no live key             |
  * | stats     | GET    /containers/{ns}                   | 200 {keys, bytesKeys, bytesValues}        |
  * | deleteAll | DELETE /containers/{ns}?matchData=glob    | 200 {keys: n}; matchData required         |
- * | list      | GET    /containers/{ns}/data?match&cursor | 200 {keys, cursor}; cursor 0 when done    |
+ * | list      | GET    /containers/{ns}/data?match&cursor | 200 {keys, cursor}: the matches among the |
+ * |           |                                           | next 1,000 keys scanned; cursor 0 when done |
  * | get       | GET    /containers/{ns}/data/{key}        | 200 raw value + x-key-expires-ms; 404     |
  * | put       | PUT    /containers/{ns}/data/{key}?ttl    | 200; 413 over 1 MiB; 403 over the quota   |
  * | delete    | DELETE /containers/{ns}/data/{key}        | 200; 404 when missing                     |

@@ -14,7 +14,7 @@
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { StackHttpError } from '../http-kit'
-import { LIST_PAGE_SIZE } from './protocol'
+import { LIST_SCAN_SIZE } from './protocol'
 
 /** A stored value and its absolute expiry. */
 export interface StoredValue {
@@ -30,7 +30,10 @@ export interface ContainerStats {
   bytesValues: number
 }
 
-/** One list page: matched live keys and the cursor for the next page (0 when done). */
+/**
+ * One list call: the keys that matched among the next LIST_SCAN_SIZE live keys scanned, and the
+ * cursor to continue the scan (0 when it is done). `keys` may be empty before the end.
+ */
 export interface ListPage {
   keys: string[]
   cursor: number
@@ -56,6 +59,7 @@ export interface SqliteStore {
   deleteAll(ns: string, glob: string): number
   any(ns: string): boolean
   stats(ns: string): ContainerStats
+  /** Scans the next LIST_SCAN_SIZE live keys after `cursor` and returns those matching `glob`. */
   list(ns: string, glob: string, cursor: number): ListPage
   /** Deletes up to `limit` expired rows; returns how many. */
   purgeExpiredBatch(limit: number): number
@@ -108,12 +112,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
               COALESCE(SUM(LENGTH(value)), 0) AS bytesValues
        FROM kv WHERE ns = ? AND expires > ?`,
     ),
-    // Ordered by rowid through (ns, id): filter first, then paginate. A key keeps its rowid when
-    // overwritten, so a key never appears twice in one listing; keys added during a listing may
-    // or may not appear (the real service gives no stronger promise).
-    list: db.prepare<[string, number, string, number, number], { id: number; key: string }>(
-      `SELECT id, key FROM kv INDEXED BY kv_ns_id
-       WHERE ns = ? AND id > ? AND key GLOB ? AND expires > ? ORDER BY id LIMIT ?`,
+    // A list call scans the next LIST_SCAN_SIZE live keys of the namespace in rowid order, through
+    // (ns, id), and reports which of them match; one row more tells whether the scan is done. A
+    // key keeps its rowid when overwritten, so a key never appears twice in one listing; keys added
+    // during a listing may or may not appear (the real service gives no stronger promise).
+    scan: db.prepare<[string, string, number, number, number], { id: number; key: string; hit: number }>(
+      `SELECT id, key, key GLOB ? AS hit FROM kv INDEXED BY kv_ns_id
+       WHERE ns = ? AND id > ? AND expires > ? ORDER BY id LIMIT ?`,
     ),
     rowsPerNs: db.prepare<[], { ns: string; n: number }>('SELECT ns, COUNT(*) AS n FROM kv GROUP BY ns'),
     purgeNs: db.prepare('DELETE FROM kv WHERE ns = ? AND expires <= ?'),
@@ -175,11 +180,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     any: (ns) => q.any.get(ns, now()) !== undefined,
     stats: (ns) => q.stats.get(ns, now()) ?? { keys: 0, bytesKeys: 0, bytesValues: 0 },
     list(ns, glob, cursor) {
-      // One row more than a page tells whether another page exists, so the last page has cursor 0.
-      const found = q.list.all(ns, cursor, glob, now(), LIST_PAGE_SIZE + 1)
-      const page = found.slice(0, LIST_PAGE_SIZE)
-      const more = found.length > LIST_PAGE_SIZE
-      return { keys: page.map((r) => r.key), cursor: more ? page[page.length - 1].id : 0 }
+      const scanned = q.scan.all(glob, ns, cursor, now(), LIST_SCAN_SIZE + 1)
+      const window = scanned.slice(0, LIST_SCAN_SIZE)
+      const more = scanned.length > LIST_SCAN_SIZE
+      return {
+        keys: window.filter((r) => r.hit === 1).map((r) => r.key),
+        cursor: more ? window[window.length - 1].id : 0,
+      }
     },
     purgeExpiredBatch(limit) {
       const purged = q.purgeBatch.all(now(), limit)

@@ -212,7 +212,7 @@ describe('State API raw HTTP', () => {
     expect((await call('HEAD', `/state/containers/${ns()}`, { auth: null })).status).toBe(401)
   })
 
-  it('list hands out a numeric cursor per 1,000 matched keys and the number 0 on the last page', async () => {
+  it('list hands out a numeric cursor per 1,000 scanned keys and the number 0 when the scan is done', async () => {
     const keys = Array.from({ length: 1001 }, (_, i) => `cur.${String(i).padStart(4, '0')}`)
     for (let i = 0; i < keys.length; i += 50) {
       await Promise.all(keys.slice(i, i + 50).map((k) => call('PUT', data(k), { body: 'v' })))
@@ -228,6 +228,13 @@ describe('State API raw HTTP', () => {
     )
     expect(second).toEqual({ keys: [expect.stringMatching(/^cur\.\d{4}$/)], cursor: 0 })
     expect([...first.keys, ...second.keys].sort()).toEqual(keys)
+    // The scan advances whether or not anything matched: an empty page with a cursor, then the end.
+    const none = JSON.parse((await call('GET', `/state/containers/${ns()}/data?match=zzz*`)).text)
+    expect(none).toEqual({ keys: [], cursor: first.cursor })
+    const noneEnd = JSON.parse(
+      (await call('GET', `/state/containers/${ns()}/data?match=zzz*&cursor=${none.cursor}`)).text,
+    )
+    expect(noneEnd).toEqual({ keys: [], cursor: 0 })
   }, 30_000)
 
   it('survives a client that disconnects in the middle of a body', async () => {

@@ -145,12 +145,10 @@ describe('State service with the real aio-lib-state client', () => {
     expect(await pages(state)).toEqual([[]])
   })
 
-  it('list pages over more than 1,000 keys: filters first, then paginates, each key once', async () => {
-    const a = Array.from({ length: 1500 }, (_, i) => `page.a.${i}`)
-    const b = Array.from({ length: 1200 }, (_, i) => `page.b.${i}`)
-    // Seeded over raw HTTP (the library costs ~4 ms of CPU per call); the listing below is the client's.
+  /** Puts `keys` over raw HTTP (the unmemoised library costs ms of CPU per call); listings below use the client. */
+  async function seed(keys: string[], width = 16): Promise<void> {
     const authorization = `Basic ${Buffer.from(stack.config.auth).toString('base64')}`
-    await inParallel([...a, ...b], 16, async (k) => {
+    await inParallel(keys, width, async (k) => {
       const res = await fetch(`${stack.baseUrl}/state/containers/${stack.config.namespace}/data/${k}`, {
         method: 'PUT',
         headers: { authorization },
@@ -158,15 +156,50 @@ describe('State service with the real aio-lib-state client', () => {
       })
       expect(res.status).toBe(200)
     })
+  }
 
+  it('list scans 1,000 keys per call: 2,500 keys of which 3 match cost 3 calls, some pages empty', async () => {
+    // The needles are written first, so in the scan order (insertion) they all sit in the first window.
+    const needles = ['needle.1', 'needle.2', 'needle.3']
+    await seed(needles, 1)
+    const hay = Array.from({ length: 2497 }, (_, i) => `hay.${i}`)
+    await seed(hay)
+    stack.state.resetCounters()
+
+    const found = await pages(state, 'needle.*')
+    expect(found).toEqual([needles, [], []])
+    expect(stack.state.counters(stack.config.namespace).lists).toBe(3)
+
+    // Without a match every scanned key is returned: 1000 + 1000 + 500, each key once.
     const all = await pages(state)
-    expect(all.map((p) => p.length)).toEqual([1000, 1000, 700])
-    expect(all.flat().sort()).toEqual([...a, ...b].sort())
+    expect(all.map((p) => p.length)).toEqual([1000, 1000, 500])
+    expect(all.flat().sort()).toEqual([...needles, ...hay].sort())
+    // A pattern that matches nothing still scans the whole container.
+    expect(await pages(state, 'nothing.*')).toEqual([[], [], []])
+    expect(stack.state.counters(stack.config.namespace).lists).toBe(9)
+  }, 60_000)
 
-    const onlyB = await pages(state, 'page.b.*')
-    expect(onlyB.map((p) => p.length)).toEqual([1000, 200])
-    expect(onlyB.flat().sort()).toEqual([...b].sort())
-    expect(stack.state.counters(stack.config.namespace).lists).toBe(5)
+  it('list of exactly 1,000 keys is one call (the scan knows it reached the end)', async () => {
+    await seed(Array.from({ length: 1000 }, (_, i) => `k.${i}`))
+    stack.state.resetCounters()
+    expect((await pages(state, 'k.99*')).map((p) => p.length)).toEqual([11])
+    expect(stack.state.counters(stack.config.namespace).lists).toBe(1)
+  }, 60_000)
+
+  it('a key overwritten during a listing keeps its place and is listed once', async () => {
+    await seed(Array.from({ length: 1500 }, (_, i) => `ow.${i}`))
+    const seen: string[] = []
+    let overwritten = false
+    for await (const { keys } of state.list({ match: 'ow.*' })) {
+      seen.push(...keys)
+      if (!overwritten) {
+        await state.put('ow.0', 'new value') // already listed: must not come back
+        await state.put('ow.1499', 'new value') // not listed yet: must still come exactly once
+        overwritten = true
+      }
+    }
+    expect(seen).toHaveLength(1500)
+    expect(new Set(seen).size).toBe(1500)
   }, 60_000)
 
   it('expired keys are gone from get, list, any and stats, and the purge deletes them', async () => {
