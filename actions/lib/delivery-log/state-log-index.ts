@@ -69,7 +69,8 @@ export type Chain = 'ok' | 'pb'
 
 /** The head document. */
 export interface IndexHead {
-  v: number
+  /** Unique per write (not a counter: after the index is deleted, a warm cache must not match a new head). */
+  v: string
   at: number
   seq: number
   chains: Record<Chain, SegmentMeta[]>
@@ -88,7 +89,7 @@ export const INDEX_KEYS = {
 
 /** An index that has never been written. */
 export function emptyHead(): IndexHead {
-  return { v: 0, at: 0, seq: 0, chains: { ok: [], pb: [] }, due: [], health: {} }
+  return { v: '', at: 0, seq: 0, chains: { ok: [], pb: [] }, due: [], health: {} }
 }
 
 /** The chain an entry of this status lives in. */

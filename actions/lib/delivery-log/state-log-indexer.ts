@@ -12,7 +12,7 @@
  * dies midway leaves ids unmarked, so the next pass re-reads and re-inserts them (inserts are
  * idempotent); it never marks an id whose entry is not in the head.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { KvStore } from '../kv-store'
 import { mapBounded } from '../delivery/concurrency'
 import type { DeliveryRecord } from './delivery-record'
@@ -148,7 +148,7 @@ export async function refreshStateIndex(
   // Pages and records expire with the log: an index document outlives the newest record it holds.
   const ttl = Math.min(365 * 86_400, retentionSeconds * 2 + 86_400)
   await mapBounded(writes, 8, ([key, raw]) => store.put(key, raw, ttl))
-  head.v++
+  head.v = `${nowMs.toString(36)}-${randomBytes(6).toString('base64url')}`
   head.at = nowMs
   await store.put(INDEX_KEYS.head, JSON.stringify(head), ttl)
 

@@ -37,7 +37,7 @@ import { refreshStateIndex } from './state-log-indexer'
 
 /** Index documents cached by a warm container, valid while the head's version is `v`. */
 export interface IndexCache {
-  v: number
+  v: string
   docs: Map<string, string>
 }
 
@@ -101,7 +101,7 @@ function decodeCursor(cursor: string): { c: number; i: string } {
 /** Creates the State backend. */
 export function createStateLogStore(options: StateLogStoreOptions): DeliveryLogStore {
   const { store, now, retentionSeconds } = options
-  const cache: IndexCache = options.cache ?? { v: -1, docs: new Map() }
+  const cache: IndexCache = options.cache ?? { v: '-', docs: new Map() }
 
   async function readHead(): Promise<IndexHead> {
     const raw = await store.get(INDEX_KEYS.head)

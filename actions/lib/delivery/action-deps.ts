@@ -23,7 +23,7 @@ import type { UrlPolicy } from './url-policy'
 /** Shared by every activation of a warm container: subscription versions are immutable, so caching them is safe. */
 const warmCache: SubscriptionCache = new Map()
 /** Delivery-log index documents read or written by this warm container (valid while the index head has not moved). */
-const warmIndexCache: IndexCache = { v: -1, docs: new Map() }
+const warmIndexCache: IndexCache = { v: '-', docs: new Map() }
 
 /** What every publisher/admin action works with. */
 export interface DeliveryRuntime {
