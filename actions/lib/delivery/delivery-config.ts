@@ -35,6 +35,8 @@ export interface DeliveryConfig {
   sweepTimeBudgetMs: number
   /** Run subscription maintenance when the epoch minute is a multiple of this. */
   maintenanceEveryMinutes: number
+  /** LOG_INDEX_EVERY_MINUTES: the sweeper's index pass (its one scan) runs when the epoch minute is a multiple of this. */
+  logIndexEveryMinutes: number
 }
 
 const intIn = (min: number, max: number) => (raw: unknown) => {
@@ -87,6 +89,7 @@ const spec: ConfigSpec<DeliveryConfig> = {
   sweepBatchSize: { key: 'SWEEP_BATCH_SIZE', default: 100, parse: intIn(1, 1000) },
   sweepTimeBudgetMs: { key: 'SWEEP_TIME_BUDGET', default: 45_000, parse: durationIn(1_000, 3_600_000, 's') },
   maintenanceEveryMinutes: { key: 'SWEEP_MAINTENANCE_EVERY_MINUTES', default: 60, parse: intIn(1, 1440) },
+  logIndexEveryMinutes: { key: 'LOG_INDEX_EVERY_MINUTES', default: 1, parse: intIn(1, 60) },
 }
 
 /** Input names this module reads (the admin actions use it to tell inputs from request fields). */

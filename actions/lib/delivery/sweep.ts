@@ -53,6 +53,13 @@ export interface SweepDeps extends AttemptDeps {
   indexMaxReads?: number
 }
 
+/** Options of one run. */
+export interface SweepOptions {
+  maintenance: boolean
+  /** Run the index pass (the run's one scan); false: only retries from the current index. */
+  index?: boolean
+}
+
 /** What a run did. */
 export interface SweepSummary {
   due: number
@@ -180,7 +187,7 @@ async function maintain(
 }
 
 /** One sweeper run. */
-export async function sweep(deps: SweepDeps, options: { maintenance: boolean }): Promise<SweepSummary> {
+export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<SweepSummary> {
   const { clock, logs } = deps
   const leaseMs = Math.max(0, deps.deadlineMs - clock.now()) + deps.timeoutMs + WRITE_RESERVE_MS
   const held = await logs.acquireLease(deps.runId, clock.now(), leaseMs).catch((err: unknown) => {
@@ -204,11 +211,14 @@ export async function sweep(deps: SweepDeps, options: { maintenance: boolean }):
     const subs = await deps.subscriptions.list().catch((err: unknown) => {
       throw stateUnavailable(err)
     })
-    const index = await logs.refreshIndex({
-      nowMs: clock.now(),
-      subscriptions: subs.map((s) => ({ id: s.id, updatedAt: s.updatedAt })),
-      ...(deps.indexMaxReads !== undefined ? { maxReads: deps.indexMaxReads } : {}),
-    })
+    const index =
+      options.index === false
+        ? undefined
+        : await logs.refreshIndex({
+            nowMs: clock.now(),
+            subscriptions: subs.map((s) => ({ id: s.id, updatedAt: s.updatedAt })),
+            ...(deps.indexMaxReads !== undefined ? { maxReads: deps.indexMaxReads } : {}),
+          })
     // Everything due, oldest first; the batch is what this run attempts.
     const due = await logs.due(clock.now(), deps.batchSize * 10)
     const byId = new Map(subs.map((s) => [s.id, s]))
@@ -228,7 +238,7 @@ export async function sweep(deps: SweepDeps, options: { maintenance: boolean }):
       }
     })
     if (written.length) await logs.refreshIndex({ nowMs: clock.now(), updated: written, scan: false })
-    const summary: SweepSummary = { due: due.length, ...tally, deferred, index }
+    const summary: SweepSummary = { due: due.length, ...tally, deferred, ...(index ? { index } : {}) }
     if (options.maintenance) summary.maintenance = await maintain(deps, subs)
     deps.logger.info('sweep', { ...summary, maintenance: undefined, index: undefined })
     return summary

@@ -24,7 +24,13 @@ export async function main(
     const rt = await openDeliveryRuntime(params, 'publisher-sweeper', overrides)
     const now = rt.clock.now()
     const forced = params.maintenance === undefined ? false : parsers.bool(params.maintenance)
-    const maintenance = forced || Math.floor(now / 60_000) % rt.config.maintenanceEveryMinutes === 0
+    const minute = Math.floor(now / 60_000)
+    const maintenance = forced || minute % rt.config.maintenanceEveryMinutes === 0
+    // The index pass is the run's one scan of the log (ceil(keys/1000) list calls); at large sizes
+    // LOG_INDEX_EVERY_MINUTES trades freshness for list calls and bandwidth. `{index: true}` forces it.
+    const index =
+      (params.index === undefined ? false : parsers.bool(params.index)) ||
+      minute % rt.config.logIndexEveryMinutes === 0
     const summary = await sweep(
       {
         ...rt,
@@ -37,7 +43,7 @@ export async function main(
         refreshAfterMs: 30 * 86_400_000,
         runId: process.env.__OW_ACTIVATION_ID || randomUUID(),
       },
-      { maintenance },
+      { maintenance, index },
     )
     return {
       statusCode: 200,
