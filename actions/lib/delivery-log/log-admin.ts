@@ -183,9 +183,7 @@ export function createLogAdmin(deps: LogAdminDeps) {
   }
 
   /** A page of entries: one event's deliveries by point reads, anything else from the index. */
-  async function page(
-    query: LogQuery,
-  ): Promise<{
+  async function page(query: LogQuery): Promise<{
     entries: LogEntry[]
     nextCursor?: string
     total?: number

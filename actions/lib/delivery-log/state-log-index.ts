@@ -188,9 +188,12 @@ export class IndexEditor {
     return undefined
   }
 
-  /** Inserts or replaces the entry of `e.i` (idempotent: re-indexing a record is harmless). */
-  async upsert(e: StoredEntry): Promise<void> {
-    await this.remove(e.i, e.c)
+  /**
+   * Inserts or replaces the entry of `e.i` (idempotent: re-indexing a record is harmless).
+   * `isNew`: the id is not in the indexed-id set, so only the target page can hold it (crash case).
+   */
+  async upsert(e: StoredEntry, isNew = false): Promise<void> {
+    if (!isNew) await this.remove(e.i, e.c)
     const chain = this.head.chains[chainOf(e.s)]
     let j = segmentFor(chain, e.c)
     const tail = chain[chain.length - 1]
@@ -202,6 +205,12 @@ export class IndexEditor {
     }
     const seg = chain[j]
     const page = await this.page(seg.k)
+    if (isNew) {
+      // A pass that died after writing the head but before the id set indexed this record already,
+      // in this very page (same creation time and status): replace it rather than list it twice.
+      const dup = page.findIndex((x) => x.i === e.i)
+      if (dup >= 0) bump(seg, page.splice(dup, 1)[0], -1)
+    }
     let at = page.length
     while (at > 0 && newestFirst(page[at - 1], e) > 0) at--
     page.splice(at, 0, e)

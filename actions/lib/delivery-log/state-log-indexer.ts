@@ -118,7 +118,11 @@ export async function refreshStateIndex(
   const indexedNow = new Set<string>()
   for (const record of records) {
     const entry = entryOf(record, retentionSeconds)
-    await editor.upsert(entry)
+    // Not in the indexed-id set, no note, not the sweeper's own write: a new record, so the other
+    // chain cannot hold it.
+    const isNew =
+      scan && !updated.has(record.id) && !notes.has(record.id) && !seen.has(hashes.get(record.id)!)
+    await editor.upsert(entry, isNew)
     if (entry.d !== undefined) due.set(entry.i, [entry.i, entry.d, entry.b])
     else due.delete(entry.i)
     indexedNow.add(record.id)
