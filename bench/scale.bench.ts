@@ -65,8 +65,8 @@ async function sink(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 async function main(): Promise<void> {
-  const NS10K = 'scale-10k'
-  const NS0 = 'scale-empty'
+  const NS10K = '4242-scale10k'
+  const NS0 = '4242-scaleempty'
   const stack: TestStack = await startTestStack({
     env: { LOG_LEVEL: 'error', WEBHOOK_URL_ALLOWLIST: 'http://127.0.0.1', INLINE_RETRY_MAX_DELAY: '0' },
     config: {
