@@ -104,14 +104,15 @@ describe('publisher/publish on the local stack', () => {
 
   test('429 with Retry-After: not retried before the endpoint asked, then delivered by the sweeper', async () => {
     const r = await receiver({
-      script: (n) => (n === 0 ? { status: 429, headers: { 'retry-after': '3' } } : { status: 200 }),
+      // 5 s: long enough that the first sweep (a scan, on a loaded machine) runs before it is due.
+      script: (n) => (n === 0 ? { status: 429, headers: { 'retry-after': '5' } } : { status: 200 }),
     })
     await ps.subscribe({ url: r.url })
     const before = Date.now()
     const res = await ps.publish(anEvent())
     const [d] = res.body.deliveries
     expect(d).toMatchObject({ status: 'retrying', lastError: 'HTTP 429' })
-    expect(Date.parse(d.nextAttemptAt) - before).toBeGreaterThanOrEqual(3_000)
+    expect(Date.parse(d.nextAttemptAt) - before).toBeGreaterThanOrEqual(5_000)
     expect((await ps.sweep()).body).toMatchObject({ due: 0, attempted: 0 })
     await new Promise((resolve) => setTimeout(resolve, Date.parse(d.nextAttemptAt) - Date.now() + 50))
     expect((await ps.sweep()).body).toMatchObject({ due: 1, attempted: 1, delivered: 1 })
