@@ -26,7 +26,7 @@ import {
   type IndexHead,
   type StoredEntry,
 } from './state-log-index'
-import { entryOf, type IndexCache } from './state-log-store'
+import { entryOf, rememberDoc, type IndexCache } from './state-log-store'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const HASH_CHARS = 8
@@ -179,9 +179,7 @@ export async function refreshStateIndex(
   const seenBefore = new Map([...cache.docs].filter(([k]) => k.startsWith('idx.s.')))
   cache.v = head.v
   cache.docs.clear()
-  for (const [key, raw] of writes) cache.docs.set(key, raw)
-  for (const [seq, page] of editor.pages)
-    if (!editor.removedPages.has(seq)) cache.docs.set(INDEX_KEYS.page(seq), JSON.stringify(page))
+  for (const [key, raw] of writes) rememberDoc(cache, key, raw)
   duePages.forEach((raw, k) => cache.docs.set(INDEX_KEYS.due(k), raw))
   if (!scan)
     for (let p = 0; p < SEEN_PARTITIONS; p++) {

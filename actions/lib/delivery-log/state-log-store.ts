@@ -51,6 +51,18 @@ export interface StateLogStoreOptions {
   cache?: IndexCache
 }
 
+/** Segment pages a warm container keeps (≈170 KB each): an export walking the whole log stays in constant memory. */
+export const CACHED_PAGES_MAX = 8
+
+/** Caches an index document; segment pages beyond CACHED_PAGES_MAX evict the oldest ones. */
+export function rememberDoc(cache: IndexCache, key: string, raw: string): void {
+  cache.docs.delete(key)
+  cache.docs.set(key, raw)
+  if (!key.startsWith('idx.p.')) return
+  const pages = [...cache.docs.keys()].filter((k) => k.startsWith('idx.p.'))
+  for (const old of pages.slice(0, Math.max(0, pages.length - CACHED_PAGES_MAX))) cache.docs.delete(old)
+}
+
 /** How long a change note lives: long enough for the sweeper to see it even after an outage. */
 const NOTE_TTL_SECONDS = 7 * 86_400
 
@@ -118,7 +130,7 @@ export function createStateLogStore(options: StateLogStoreOptions): DeliveryLogS
     const hit = cache.docs.get(key)
     if (hit !== undefined) return hit
     const raw = await store.get(key)
-    if (raw !== undefined) cache.docs.set(key, raw)
+    if (raw !== undefined) rememberDoc(cache, key, raw)
     return raw
   }
 
