@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-const names = ['state', 'runtime', 'events', 'ingestion', 'routing', 'publish']
+const names = ['state', 'runtime', 'events', 'ingestion', 'routing', 'publish', 'scale']
 const results: Record<string, unknown> = {}
 for (const name of names) {
   const file = path.join(__dirname, `${name}.bench.ts`)

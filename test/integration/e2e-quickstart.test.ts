@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { tempDataDir } from '../helpers/stack'
+import { LOCAL_DEFAULTS } from '../../local/stack-config'
 
 const root = path.resolve(__dirname, '../..')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -100,6 +101,20 @@ describe('quickstart: npm start + npm run send', () => {
       data: { id: 'PRODUCT_SKU', type: 'product' },
     })
 
+    // Listings come from the delivery-log index the sweeper updates every minute: run it now
+    // through the runtime's REST API (as its alarm would) instead of waiting for the minute.
+    const sweep = await fetch(
+      `${baseUrl}/api/v1/namespaces/${LOCAL_DEFAULTS.namespace}/actions/publisher/sweeper?blocking=true&result=true`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(LOCAL_DEFAULTS.auth).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      },
+    )
+    expect(sweep.status).toBe(200)
     const res = await fetch(logsUrl, {
       headers: { authorization: 'Bearer local-ims-token', 'x-gw-ims-org-id': 'LOCALORG@AdobeOrg' },
     })

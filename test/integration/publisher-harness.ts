@@ -7,6 +7,7 @@ import openwhisk from 'openwhisk'
 import type { AdobeState } from '@adobe/aio-lib-state'
 import type { CanonicalEvent } from '../../actions/lib/canonical-event'
 import type { DeliveryRecord } from '../../actions/lib/delivery-log/delivery-record'
+import { parseDlvKey } from '../../actions/lib/delivery-log/log-keys'
 import { startTestStack, clientEnv, type TestStack } from '../helpers/stack'
 import { stateClient } from '../helpers/state-client'
 import type { StackConfig } from '../../local/stack-config'
@@ -45,7 +46,7 @@ export interface PublisherStack {
   subscribe(body: Record<string, unknown>): Promise<{ id: string; secret: string }>
   /** Every delivery record in State (read with the real client). */
   records(): Promise<{ key: string; record: DeliveryRecord }[]>
-  /** Deletes every subscription and delivery record (between tests). */
+  /** Deletes every subscription, delivery record and index document (between tests). */
   clear(): Promise<void>
   close(): Promise<void>
 }
@@ -111,7 +112,7 @@ export async function connect(stack: TestStack): Promise<PublisherStack> {
     },
     async records() {
       const out: { key: string; record: DeliveryRecord }[] = []
-      for (const key of (await keys('dlv.*')).filter((k) => !k.startsWith('dlv.body.'))) {
+      for (const key of (await keys('dlv.*')).filter((k) => parseDlvKey(k)?.note === false)) {
         const got = await state.get(key)
         if (got) out.push({ key, record: JSON.parse(got.value) as DeliveryRecord })
       }
@@ -120,6 +121,8 @@ export async function connect(stack: TestStack): Promise<PublisherStack> {
     async clear() {
       await state.deleteAll({ match: 'sub.*' })
       await state.deleteAll({ match: 'dlv.*' })
+      await state.deleteAll({ match: 'dlb.*' })
+      await state.deleteAll({ match: 'idx.*' })
     },
     close: () => stack.close(),
   }

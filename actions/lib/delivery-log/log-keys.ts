@@ -1,20 +1,25 @@
 /**
- * Delivery log keys. Everything a list filters on is in the key, so listing by status, event
- * type, subscription or time — and finding due retries — needs key listings only, no value reads:
+ * State keys of the delivery log (State backend). A record's key is computable from its delivery
+ * id, so publish dedupes a redelivered event with one point read and every status change
+ * overwrites the same key (one put, no duplicates to reconcile):
  *
- *   dlv.<status>.<createdMs>.<updatedMs>.<dueMs>.<eventType>.<eventId>.<subscriptionId>
+ *   dlv.<deliveryId>          the record (deliveryId = <encodedEventId>.<subscriptionId>, the `webhook-id`)
+ *   dlv.<deliveryId>.chg      note left by a writer other than the indexer (admin retry): re-index me
+ *   dlb.<deliveryId>          the full body of a record whose payload was truncated
+ *   idx.*                     index documents, written only by the sweeper (see state-log-index.ts)
  *
- * - times are 13-digit epoch ms (lexicographic order = time order); `dueMs` is 0 for final statuses;
- * - `eventType` and `eventId` are escaped so they contain no dots (see `encodeKeyPart`), which
- *   keeps the last two segments — the delivery id `<eventId>.<subscriptionId>` — unambiguous;
- * - the status changes the key: a status change writes the new key, then deletes the old one.
- *   If an activation dies in between, two keys exist for one delivery; `updatedMs` says which is
- *   current (readers keep the newest, the sweeper deletes the older one).
+ * Notes share the `dlv.` prefix on purpose: the sweeper's one scan (`dlv.*`) finds new records and
+ * change notes together. The encoded event id and the subscription id contain no dots, so the
+ * number of dot-separated parts tells a record from a note.
  */
 import { createHash } from 'node:crypto'
 
-/** Key prefix of delivery logs. */
+/** Key prefix of delivery records (and change notes). */
 export const DLV_PREFIX = 'dlv.'
+/** Key prefix of bodies stored apart. */
+export const BODY_PREFIX = 'dlb.'
+/** Suffix of change notes. */
+export const CHANGE_SUFFIX = '.chg'
 
 /** Lifecycle of one delivery (event × subscription). */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'retrying', 'failed', 'dead'] as const
@@ -24,7 +29,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 /** Statuses the sweeper works on (they carry a due time). */
 export const SCHEDULED_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying']
 
-/** Longest encoded event type / id kept verbatim; longer ones are hashed (the record has the original). */
+/** Longest encoded event id kept verbatim; longer ones are hashed (the record has the original). */
 const MAX_ENCODED_PART = 200
 
 /**
@@ -63,97 +68,35 @@ export function decodeKeyPart(encoded: string): string | undefined {
   })
 }
 
-/** A parsed key: everything a list shows without reading the value. */
-export interface LogKey {
-  key: string
-  /** Delivery id: `<encodedEventId>.<subscriptionId>`; also the `webhook-id` header. */
-  id: string
-  status: DeliveryStatus
-  createdAt: number
-  updatedAt: number
-  /** Due time for pending/retrying; 0 otherwise. */
-  dueAt: number
-  eventType: string
-  /** Decoded event id (undefined when the key holds a hash of a very long id). */
-  eventId?: string
-  subscriptionId: string
-}
-
-const KEY =
-  /^dlv\.(pending|delivered|retrying|failed|dead)\.(\d{13})\.(\d{13})\.(\d{13})\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([a-z0-9-]{1,64})$/
-
-const ms13 = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(13, '0')
-
 /** The delivery id for (event, subscription). Stable across retries: it is the `webhook-id`. */
 export function deliveryIdOf(eventId: string, subscriptionId: string): string {
   return `${encodeKeyPart(eventId)}.${subscriptionId}`
 }
 
-/** Builds a key. */
-export function buildLogKey(parts: {
-  status: DeliveryStatus
-  createdAt: number
-  updatedAt: number
-  dueAt?: number
-  eventType: string
-  eventId: string
-  subscriptionId: string
-}): string {
-  return [
-    'dlv',
-    parts.status,
-    ms13(parts.createdAt),
-    ms13(parts.updatedAt),
-    ms13(parts.dueAt ?? 0),
-    encodeKeyPart(parts.eventType),
-    encodeKeyPart(parts.eventId),
-    parts.subscriptionId,
-  ].join('.')
-}
+const DELIVERY_ID = /^[A-Za-z0-9_-]{1,210}\.[a-z0-9-]{1,64}$/
 
-/** Parses a key; undefined for keys that are not delivery records (e.g. `dlv.body.…`). */
-export function parseLogKey(key: string): LogKey | undefined {
-  const m = KEY.exec(key)
-  if (!m) return undefined
-  const eventType = decodeKeyPart(m[5]) ?? m[5]
-  return {
-    key,
-    id: `${m[6]}.${m[7]}`,
-    status: m[1] as DeliveryStatus,
-    createdAt: Number(m[2]),
-    updatedAt: Number(m[3]),
-    dueAt: Number(m[4]),
-    eventType,
-    eventId: decodeKeyPart(m[6]),
-    subscriptionId: m[7],
-  }
-}
-
-/** Glob matching every record key of one delivery id (any status). */
-export function deliveryGlob(deliveryId: string): string {
-  return `${DLV_PREFIX}*.${deliveryId}`
-}
-
-/** Glob matching every record of one event (any subscription). */
-export function eventGlob(eventId: string): string {
-  return `${DLV_PREFIX}*.${encodeKeyPart(eventId)}.*`
-}
-
-/** True when `id` has the shape of a delivery id (safe to put in a glob). */
+/** True when `id` has the shape of a delivery id (safe to put in a key). */
 export function isDeliveryId(id: string): boolean {
-  return /^[A-Za-z0-9_-]{1,210}\.[a-z0-9-]{1,64}$/.test(id)
+  return DELIVERY_ID.test(id)
 }
 
-/** Keeps the newest key per delivery id (see the crash note above). */
-export function newestPerDelivery(keys: LogKey[]): { current: LogKey[]; stale: LogKey[] } {
-  const best = new Map<string, LogKey>()
-  const stale: LogKey[] = []
-  for (const k of keys) {
-    const seen = best.get(k.id)
-    if (!seen || k.updatedAt > seen.updatedAt || (k.updatedAt === seen.updatedAt && k.key > seen.key)) {
-      if (seen) stale.push(seen)
-      best.set(k.id, k)
-    } else stale.push(k)
-  }
-  return { current: [...best.values()], stale }
+/** The subscription id part of a delivery id. */
+export function subscriptionOfDeliveryId(id: string): string {
+  return id.slice(id.lastIndexOf('.') + 1)
+}
+
+/** Key of a record. */
+export const recordKey = (deliveryId: string): string => `${DLV_PREFIX}${deliveryId}`
+/** Key of a change note. */
+export const changeKey = (deliveryId: string): string => `${DLV_PREFIX}${deliveryId}${CHANGE_SUFFIX}`
+/** Key of a body stored apart. */
+export const bodyKey = (deliveryId: string): string => `${BODY_PREFIX}${deliveryId}`
+
+/** What a `dlv.*` key is: a record or a change note of a delivery id; undefined for anything else. */
+export function parseDlvKey(key: string): { id: string; note: boolean } | undefined {
+  if (!key.startsWith(DLV_PREFIX)) return undefined
+  const rest = key.slice(DLV_PREFIX.length)
+  const note = rest.endsWith(CHANGE_SUFFIX)
+  const id = note ? rest.slice(0, -CHANGE_SUFFIX.length) : rest
+  return isDeliveryId(id) ? { id, note } : undefined
 }

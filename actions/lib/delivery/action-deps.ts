@@ -8,7 +8,8 @@ import { systemClock } from '../clock'
 import { UpstreamError, describeError } from '../errors'
 import { openStateStore, type KvStore } from '../kv-store'
 import { createLogger, type Logger } from '../logger'
-import { createDeliveryLogStore, type DeliveryLogStore } from '../delivery-log/log-store'
+import type { DeliveryLogStore } from '../delivery-log/log-store'
+import { createStateLogStore, type IndexCache } from '../delivery-log/state-log-store'
 import {
   createSubscriptionStore,
   type SubscriptionCache,
@@ -21,6 +22,8 @@ import type { UrlPolicy } from './url-policy'
 
 /** Shared by every activation of a warm container: the subscriptions document, trusted for SUBSCRIPTION_CACHE_SECONDS. */
 const warmCache: SubscriptionCache = new Map()
+/** Delivery-log index documents read or written by this warm container (valid while the index head has not moved). */
+const warmIndexCache: IndexCache = { v: '-', docs: new Map() }
 
 /** What every publisher/admin action works with. */
 export interface DeliveryRuntime {
@@ -39,7 +42,7 @@ export interface DeliveryRuntime {
 /** Overrides for tests and benchmarks (any dependency can be injected). */
 export type RuntimeOverrides = Partial<
   Pick<DeliveryRuntime, 'clock' | 'random' | 'logger' | 'store' | 'send'>
-> & { cache?: SubscriptionCache }
+> & { cache?: SubscriptionCache; indexCache?: IndexCache }
 
 /**
  * Loads config (ConfigError names bad inputs) and opens State (503 when it cannot be reached).
@@ -73,10 +76,11 @@ export async function openDeliveryRuntime(
       cache: overrides.cache ?? warmCache,
       cacheTtlMs: config.subscriptionCacheMs,
     }),
-    logs: createDeliveryLogStore({
+    logs: createStateLogStore({
       store,
       now: () => clock.now(),
       retentionSeconds: config.logRetentionDays * 86_400,
+      cache: overrides.indexCache ?? (overrides.store ? undefined : warmIndexCache),
     }),
     send: overrides.send ?? createFetchSender({ allowlist: config.allowlist }),
     retry: { delaysMs: config.retryScheduleMs, jitter: config.retryJitter },

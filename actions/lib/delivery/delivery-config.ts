@@ -37,6 +37,8 @@ export interface DeliveryConfig {
   maintenanceEveryMinutes: number
   /** How long a warm container trusts its copy of the subscriptions document (0: read it for every event). */
   subscriptionCacheMs: number
+  /** LOG_INDEX_EVERY_MINUTES: the sweeper's index pass (its one scan) runs when the epoch minute is a multiple of this. */
+  logIndexEveryMinutes: number
 }
 
 const intIn = (min: number, max: number) => (raw: unknown) => {
@@ -94,6 +96,7 @@ const spec: ConfigSpec<DeliveryConfig> = {
     default: 10_000,
     parse: durationIn(0, 300_000, 's'),
   },
+  logIndexEveryMinutes: { key: 'LOG_INDEX_EVERY_MINUTES', default: 1, parse: intIn(1, 60) },
 }
 
 /** Input names this module reads (the admin actions use it to tell inputs from request fields). */

@@ -2,12 +2,12 @@
  * The publisher's core: fan an event out to every active subscription that wants it, with bounded
  * concurrency, and record one delivery per (event, subscription).
  *
- * State budget on the happy path (one subscription, delivered first time): one key listing of
- * `sub.*` (values come from the warm container's cache or, for the default subscription, from
- * inputs), one key listing for idempotency (`dlv.*.<eventId>.*`), and ONE write: the final record,
- * written after the attempt. No record is written before the first attempt on purpose: until
+ * State budget of the delivery log on the happy path (one subscription, delivered first time): ONE
+ * point read per matching subscription for idempotency (its delivery id is computed from the event
+ * id, so a redelivered event finds its record without any listing) and ONE write: the final
+ * record, written after the attempt. No record is written before the first attempt on purpose: until
  * publish answers 200 nothing is acknowledged, so if the activation dies mid-attempt I/O Events
- * redelivers and the idempotency listing finds no record — the event is simply delivered again
+ * redelivers and the idempotency read finds no record — the event is simply delivered again
  * (same `webhook-id`, so receivers can drop the duplicate). For the same reason short retries
  * (delay ≤ INLINE_RETRY_MAX_DELAY) run inside this activation without an intermediate write.
  *
@@ -21,7 +21,7 @@ import type { CanonicalEvent } from '../canonical-event'
 import type { Logger } from '../logger'
 import type { DeliveryLogStore } from '../delivery-log/log-store'
 import type { DeliveryRecord } from '../delivery-log/delivery-record'
-import type { DeliveryStatus } from '../delivery-log/log-keys'
+import { deliveryIdOf, type DeliveryStatus } from '../delivery-log/log-keys'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
 import { wants, type Subscription } from '../subscriptions/subscription'
 import { applyAttempt, attemptDelivery, newRecord, nextAttemptNumber, type AttemptDeps } from './attempt'
@@ -110,7 +110,7 @@ async function deliverOne(
   // Out of time before the first attempt: the record stays `pending`, due now, for the sweeper.
   let recorded = true
   try {
-    await deps.logs.write(record)
+    await deps.logs.write(record, 'publish')
   } catch (err) {
     recorded = false
     deps.logger.error('delivery record not written', { deliveryId: record.id, error: (err as Error).message })
@@ -134,17 +134,21 @@ async function deliverOne(
 }
 
 /**
- * Publishes one canonical event (already validated). Throws (503) only when State cannot be listed;
+ * Publishes one canonical event (already validated). Throws (503) only when State cannot be read;
  * a record that cannot be written shows as `recorded: false` in the summary.
  */
 export async function publishEvent(event: CanonicalEvent, deps: PublishDeps): Promise<PublishSummary> {
-  const [subs, recorded] = await Promise.all([
-    deps.subscriptions.list(),
-    deps.logs.subscriptionsWithRecord(event.id),
-  ]).catch((err: unknown) => {
+  const subs = await deps.subscriptions.list().catch((err: unknown) => {
     throw stateUnavailable(err)
   })
   const matching = subs.filter((s) => wants(s, event.type))
+  // Dedupe: one point read per matching subscription of the key its delivery would have.
+  const existing = await Promise.all(matching.map((s) => deps.logs.get(deliveryIdOf(event.id, s.id)))).catch(
+    (err: unknown) => {
+      throw stateUnavailable(err)
+    },
+  )
+  const recorded = new Set(matching.filter((_, j) => existing[j] !== undefined).map((s) => s.id))
   const todo = matching.filter((s) => !recorded.has(s.id))
   const duplicates = matching.filter((s) => recorded.has(s.id)).map((s) => s.id)
   if (duplicates.length)

@@ -3,17 +3,14 @@
  * attempt for SUBSCRIPTION_FAILURE_DISABLE_DAYS.
  *
  * Delivery counters are not stored on the subscription: many activations deliver concurrently and
- * State has no atomic increment, so a stored counter would lose updates. They are derived from
- * the delivery-log keys instead (counts per status, last success, last failure) — exact within
- * the log retention, at the cost of a key listing when someone looks at them.
+ * State has no atomic increment, so a stored counter would lose updates. They come from the
+ * delivery-log index instead (its single writer, the sweeper, keeps counts per subscription and
+ * status, last success, last failure) — exact within the log retention, as fresh as the index.
  */
 import type { Logger } from '../logger'
-import type { LogKey } from '../delivery-log/log-keys'
+import type { SubscriptionLogStats } from '../delivery-log/log-store'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
 import type { Subscription } from '../subscriptions/subscription'
-
-/** Statuses that count as a failure of the endpoint. */
-const FAILURE_STATUSES = new Set(['retrying', 'failed', 'dead'])
 
 /**
  * Marks a subscription inactive with a reason (re-read first so a concurrent admin edit is not
@@ -43,7 +40,7 @@ export async function deactivate(
   }
 }
 
-/** Counters of one subscription, derived from its delivery-log keys. */
+/** Counters of one subscription, derived from the delivery-log index. */
 export interface SubscriptionStats {
   delivered: number
   failed: number
@@ -54,33 +51,11 @@ export interface SubscriptionStats {
   lastFailureAt?: string
 }
 
-/** Counts keys per status for one subscription (keys already deduplicated per delivery). */
-export function statsOf(keys: readonly LogKey[]): SubscriptionStats {
-  const stats: SubscriptionStats = { delivered: 0, failed: 0, retrying: 0, dead: 0, pending: 0 }
-  let lastOk = 0
-  let lastBad = 0
-  for (const k of keys) {
-    stats[k.status]++
-    if (k.status === 'delivered') lastOk = Math.max(lastOk, k.updatedAt)
-    else if (FAILURE_STATUSES.has(k.status)) lastBad = Math.max(lastBad, k.updatedAt)
+/** The counters as shown, from the log store's per-subscription stats. */
+export function statsOf(s: SubscriptionLogStats): SubscriptionStats {
+  return {
+    ...s.counts,
+    ...(s.lastDeliveredAt ? { lastDeliveredAt: new Date(s.lastDeliveredAt).toISOString() } : {}),
+    ...(s.lastFailureAt ? { lastFailureAt: new Date(s.lastFailureAt).toISOString() } : {}),
   }
-  if (lastOk) stats.lastDeliveredAt = new Date(lastOk).toISOString()
-  if (lastBad) stats.lastFailureAt = new Date(lastBad).toISOString()
-  return stats
-}
-
-/**
- * Since when a subscription has failed every attempt: the creation time of the oldest failing
- * delivery after both the last success and `notBeforeMs` (the subscription's last edit, so a
- * re-enabled endpoint gets a fresh period). Undefined when it is not failing.
- */
-export function failingSince(keys: readonly LogKey[], notBeforeMs: number): number | undefined {
-  let lastOk = notBeforeMs
-  for (const k of keys) if (k.status === 'delivered') lastOk = Math.max(lastOk, k.updatedAt)
-  let since: number | undefined
-  for (const k of keys) {
-    if (FAILURE_STATUSES.has(k.status) && k.createdAt > lastOk)
-      since = since === undefined ? k.createdAt : Math.min(since, k.createdAt)
-  }
-  return since
 }

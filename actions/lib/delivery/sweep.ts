@@ -1,28 +1,32 @@
 /**
- * The sweeper's core (alarm every minute): retries due deliveries, dead-letters exhausted ones,
- * and — on maintenance runs — refreshes subscription TTLs and auto-disables failing endpoints.
+ * The sweeper's core (alarm every minute): keeps the delivery-log index up to date (it is the
+ * index's single writer), retries due deliveries, dead-letters exhausted ones, and — on
+ * maintenance runs — refreshes subscription TTLs and auto-disables failing endpoints.
  *
- * Finding work reads no values: `dlv.retrying.*` and `dlv.pending.*` keys carry their due time.
+ * A run: take the sweeper lease → one indexing pass (the only scan of the run) → read the due
+ * list from the index (no listing) → for each due delivery re-read its record, write a claim
+ * (due `now + lease`), attempt, write the outcome → apply the records it wrote to the index
+ * (no scan) → release the lease.
  *
- * Claiming (best effort): before sending, a run re-lists the delivery's keys (a newer key means
- * the one it saw is stale: it is deleted, not sent), reads the record, then moves it to a claim
- * key — same record, due `now + lease` — and deletes the old key. A second, overlapping run that
- * listed the old key finds it gone when it reads it, and skips. The window where both send is the
- * few milliseconds between the first run's read and its delete, widened by the State `list`
- * replica lag; receivers see the same `webhook-id` either way and can drop the duplicate. If a run
- * dies after claiming, the claim key becomes due when the lease ends and the next run retries it.
+ * Double sends (best effort, no conditional put on State): overlapping runs are kept apart by
+ * the lease (put, then re-read; two runs that both put within one round trip can both believe
+ * they hold it). Within a run, a record is re-read before its claim is written, so a delivery an
+ * admin retried meanwhile is not sent again. Remaining window: two runs that both won the lease
+ * AND both read the record before either claim landed (milliseconds); receivers see the same
+ * `webhook-id` and can drop the duplicate. A run that dies after claiming leaves the record due
+ * at `now + lease`: the next run after that retries it.
  */
 import type { Logger } from '../logger'
-import type { DeliveryLogStore } from '../delivery-log/log-store'
+import type { DeliveryLogStore, DueDelivery, IndexReport } from '../delivery-log/log-store'
 import type { DeliveryRecord } from '../delivery-log/delivery-record'
-import type { LogKey } from '../delivery-log/log-keys'
+import { SCHEDULED_STATUSES } from '../delivery-log/log-keys'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
 import type { Subscription } from '../subscriptions/subscription'
 import { applyAttempt, attemptDelivery, nextAttemptNumber, type AttemptDeps } from './attempt'
 import { mapBounded } from './concurrency'
 import type { DeliveryPayload } from './payload'
 import type { RetryPolicy } from './retry-policy'
-import { deactivate, failingSince } from './subscription-health'
+import { deactivate } from './subscription-health'
 import { stateUnavailable, WRITE_RESERVE_MS } from './publish-event'
 
 /** Everything the sweeper needs. */
@@ -43,6 +47,17 @@ export interface SweepDeps extends AttemptDeps {
   failureDisableMs: number
   /** Subscription records older than this are rewritten (TTL refresh). */
   refreshAfterMs: number
+  /** Identifies this run (lease owner). */
+  runId: string
+  /** Most records the indexing pass reads (default: the store's). */
+  indexMaxReads?: number
+}
+
+/** Options of one run. */
+export interface SweepOptions {
+  maintenance: boolean
+  /** Run the index pass (the run's one scan); false: only retries from the current index. */
+  index?: boolean
 }
 
 /** What a run did. */
@@ -55,15 +70,17 @@ export interface SweepSummary {
   dead: number
   /** Due but the subscription is inactive: left in place until it is re-enabled. */
   parked: number
-  /** Gone or moved by another run between listing and reading. */
+  /** Gone, no longer due, or claimed by another run when re-read (the index is updated). */
   claimedElsewhere: number
-  /** Older duplicates of a delivery removed. */
-  staleRemoved: number
   /** Due deliveries whose subscription was deleted: marked failed. */
   orphaned: number
   /** Left for the next run (batch size or time budget reached). */
   deferred: number
   maintenance?: { refreshed: number; disabled: string[] }
+  /** The indexing pass of this run. */
+  index?: IndexReport
+  /** True when another run held the lease: this one did nothing. */
+  skipped?: boolean
 }
 
 /** The body a retry sends: the stored payload, or the full body kept apart for a truncated record. */
@@ -72,7 +89,7 @@ export async function payloadForRetry(
   logs: DeliveryLogStore,
 ): Promise<DeliveryPayload> {
   if (!record.payloadTruncated) return record.payload as DeliveryPayload
-  const full = record.payloadRef ? await logs.readBody(record.payloadRef) : undefined
+  const full = await logs.readBody(record)
   if (full) return JSON.parse(full) as DeliveryPayload
   // The full body expired: send the ids only (receivers fetch the entity, Kustomer-style).
   return {
@@ -84,48 +101,43 @@ export async function payloadForRetry(
   }
 }
 
-type Tally = Omit<SweepSummary, 'due' | 'deferred' | 'maintenance'>
+type Tally = Omit<SweepSummary, 'due' | 'deferred' | 'maintenance' | 'index' | 'skipped'>
 
 async function retryOne(
   deps: SweepDeps,
-  k: LogKey,
+  d: DueDelivery,
   sub: Subscription | undefined,
   tally: Tally,
+  written: DeliveryRecord[],
 ): Promise<void> {
   const { clock, logs } = deps
   if (sub && !sub.active) {
     tally.parked++
     return
   }
-  const current = await logs.findKey(k.id)
-  if (!current) {
-    tally.claimedElsewhere++
-    return
-  }
-  if (current.key !== k.key) {
-    if (current.updatedAt >= k.updatedAt) {
-      await logs.remove(k.key)
-      tally.staleRemoved++
-    } else tally.claimedElsewhere++
-    return
-  }
-  const record = await logs.read(k.key)
-  if (!record) {
-    tally.claimedElsewhere++
-    return
-  }
+  // The index is a hint; the record is the truth (an admin may have retried it since).
+  const record = await logs.get(d.id)
   const now = clock.now()
+  if (
+    !record ||
+    !SCHEDULED_STATUSES.includes(record.status) ||
+    !record.nextAttemptAt ||
+    Date.parse(record.nextAttemptAt) > now
+  ) {
+    if (record) written.push(record) // refresh its index entry
+    tally.claimedElsewhere++
+    return
+  }
   if (!sub) {
-    await logs.write(
-      {
-        ...record,
-        status: 'failed',
-        updatedAt: new Date(now).toISOString(),
-        lastError: 'subscription no longer exists',
-        nextAttemptAt: undefined,
-      },
-      k.key,
-    )
+    const orphan: DeliveryRecord = {
+      ...record,
+      status: 'failed',
+      updatedAt: new Date(now).toISOString(),
+      lastError: 'subscription no longer exists',
+      nextAttemptAt: undefined,
+    }
+    await logs.write(orphan, 'sweeper')
+    written.push(orphan)
     tally.orphaned++
     return
   }
@@ -134,36 +146,39 @@ async function retryOne(
     updatedAt: new Date(now).toISOString(),
     nextAttemptAt: new Date(now + deps.leaseMs).toISOString(),
   }
-  const claimKey = await logs.write(claimed, k.key)
+  await logs.write(claimed, 'sweeper')
   const payload = await payloadForRetry(record, logs)
   const result = await attemptDelivery(deps, sub, record.id, payload, nextAttemptNumber(record), 'sweeper')
   const updated = applyAttempt(claimed, result, deps.retry, clock.now(), deps.random)
-  await logs.write(updated, claimKey)
+  try {
+    await logs.write(updated, 'sweeper')
+    written.push(updated)
+  } catch (err) {
+    // The claim stays: due again when the lease ends (the receiver may see this attempt twice).
+    written.push(claimed)
+    throw err
+  }
   tally.attempted++
   tally[updated.status as 'delivered' | 'retrying' | 'failed' | 'dead']++
   if (result.outcome.kind === 'gone')
     await deactivate(deps.subscriptions, sub, updated.lastError ?? 'HTTP 410 Gone', clock.now(), deps.logger)
 }
 
-/** Refreshes subscription TTLs and auto-disables subscriptions failing for too long. */
+/** Refreshes subscription TTLs and auto-disables subscriptions failing for too long (from the index). */
 async function maintain(
   deps: SweepDeps,
   subs: Subscription[],
 ): Promise<{ refreshed: number; disabled: string[] }> {
   const now = deps.clock.now()
   const refreshed = await deps.subscriptions.refresh(now, deps.refreshAfterMs)
-  const failures = await deps.logs.list({ status: ['retrying', 'failed', 'dead'] })
   const disabled: string[] = []
   for (const sub of subs.filter((s) => s.active)) {
-    const mine = failures.filter((k) => k.subscriptionId === sub.id)
-    const notBefore = Date.parse(sub.updatedAt)
-    const candidate = failingSince(mine, notBefore)
-    if (candidate === undefined || candidate > now - deps.failureDisableMs) continue
-    const delivered = await deps.logs.list({ status: ['delivered'], subscriptionId: sub.id })
-    const since = failingSince([...mine, ...delivered], notBefore)
-    if (since === undefined || since > now - deps.failureDisableMs) continue
-    const newest = mine.reduce((a, b) => (b.updatedAt > a.updatedAt ? b : a))
-    const lastError = (await deps.logs.read(newest.key))?.lastError
+    const stats = await deps.logs.subscriptionStats(sub.id)
+    const since = stats.failingSince
+    // Failures older than the subscription's last edit do not count (it may have been fixed).
+    if (since === undefined || since <= Date.parse(sub.updatedAt) || since > now - deps.failureDisableMs)
+      continue
+    const lastError = stats.lastFailureId ? (await deps.logs.get(stats.lastFailureId))?.lastError : undefined
     const days = Math.floor((now - since) / 86_400_000)
     const reason = `auto-disabled: every delivery failed since ${new Date(since).toISOString()} (${days} days)${lastError ? `; last error: ${lastError}` : ''}`
     if (await deactivate(deps.subscriptions, sub, reason, now, deps.logger)) disabled.push(sub.id)
@@ -172,14 +187,12 @@ async function maintain(
 }
 
 /** One sweeper run. */
-export async function sweep(deps: SweepDeps, options: { maintenance: boolean }): Promise<SweepSummary> {
-  const { clock } = deps
-  const [due, subs] = await Promise.all([deps.logs.due(clock.now()), deps.subscriptions.list()]).catch(
-    (err: unknown) => {
-      throw stateUnavailable(err)
-    },
-  )
-  const byId = new Map(subs.map((s) => [s.id, s]))
+export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<SweepSummary> {
+  const { clock, logs } = deps
+  const leaseMs = Math.max(0, deps.deadlineMs - clock.now()) + deps.timeoutMs + WRITE_RESERVE_MS
+  const held = await logs.acquireLease(deps.runId, clock.now(), leaseMs).catch((err: unknown) => {
+    throw stateUnavailable(err)
+  })
   const tally: Tally = {
     attempted: 0,
     delivered: 0,
@@ -188,25 +201,48 @@ export async function sweep(deps: SweepDeps, options: { maintenance: boolean }):
     dead: 0,
     parked: 0,
     claimedElsewhere: 0,
-    staleRemoved: 0,
     orphaned: 0,
   }
-  const batch = due.slice(0, deps.batchSize)
-  let deferred = due.length - batch.length
-  await mapBounded(batch, deps.concurrency, async (k) => {
-    if (clock.now() + deps.timeoutMs + WRITE_RESERVE_MS > deps.deadlineMs) {
-      deferred++
-      return
-    }
-    try {
-      await retryOne(deps, k, byId.get(k.subscriptionId), tally)
-    } catch (err) {
-      // A state error on one delivery must not stop the run; its key is still there for the next run.
-      deps.logger.error('retry failed', { deliveryId: k.id, error: (err as Error).message })
-    }
-  })
-  const summary: SweepSummary = { due: due.length, ...tally, deferred }
-  if (options.maintenance) summary.maintenance = await maintain(deps, subs)
-  deps.logger.info('sweep', { ...summary, maintenance: undefined })
-  return summary
+  if (!held) {
+    deps.logger.info('sweep skipped: another run holds the lease')
+    return { due: 0, ...tally, deferred: 0, skipped: true }
+  }
+  try {
+    const subs = await deps.subscriptions.list().catch((err: unknown) => {
+      throw stateUnavailable(err)
+    })
+    const index =
+      options.index === false
+        ? undefined
+        : await logs.refreshIndex({
+            nowMs: clock.now(),
+            subscriptions: subs.map((s) => ({ id: s.id, updatedAt: s.updatedAt })),
+            ...(deps.indexMaxReads !== undefined ? { maxReads: deps.indexMaxReads } : {}),
+          })
+    // Everything due, oldest first; the batch is what this run attempts.
+    const due = await logs.due(clock.now(), deps.batchSize * 10)
+    const byId = new Map(subs.map((s) => [s.id, s]))
+    const batch = due.slice(0, deps.batchSize)
+    let deferred = due.length - batch.length
+    const written: DeliveryRecord[] = []
+    await mapBounded(batch, deps.concurrency, async (d) => {
+      if (clock.now() + deps.timeoutMs + WRITE_RESERVE_MS > deps.deadlineMs) {
+        deferred++
+        return
+      }
+      try {
+        await retryOne(deps, d, byId.get(d.subscriptionId), tally, written)
+      } catch (err) {
+        // A state error on one delivery must not stop the run; it is still due for the next run.
+        deps.logger.error('retry failed', { deliveryId: d.id, error: (err as Error).message })
+      }
+    })
+    if (written.length) await logs.refreshIndex({ nowMs: clock.now(), updated: written, scan: false })
+    const summary: SweepSummary = { due: due.length, ...tally, deferred, ...(index ? { index } : {}) }
+    if (options.maintenance) summary.maintenance = await maintain(deps, subs)
+    deps.logger.info('sweep', { ...summary, maintenance: undefined, index: undefined })
+    return summary
+  } finally {
+    await logs.releaseLease(deps.runId).catch(() => undefined)
+  }
 }

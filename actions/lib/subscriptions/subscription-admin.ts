@@ -97,13 +97,10 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
   }
 
   async function withStats(sub: Subscription, lastError: boolean): Promise<SubscriptionView> {
-    const keys = await deps.logs.list({ subscriptionId: sub.id })
-    const stats: SubscriptionView['stats'] = statsOf(keys)
-    if (lastError) {
-      const failing = keys
-        .filter((k) => k.status !== 'delivered' && k.status !== 'pending')
-        .sort((a, b) => b.updatedAt - a.updatedAt)[0]
-      const record = failing ? await deps.logs.read(failing.key) : undefined
+    const fromIndex = await deps.logs.subscriptionStats(sub.id)
+    const stats: SubscriptionView['stats'] = statsOf(fromIndex)
+    if (lastError && fromIndex.lastFailureId) {
+      const record = await deps.logs.get(fromIndex.lastFailureId)
       if (record?.lastError) stats.lastError = record.lastError
     }
     return { ...toPublic(sub, clock.now()), stats }

@@ -1,9 +1,10 @@
 /**
- * publisher/sweeper (non-web; alarm rule `everyMinuteSweep`, every minute): retries due
- * deliveries, dead-letters exhausted ones, and on maintenance runs (every
+ * publisher/sweeper (non-web; alarm rule `everyMinuteSweep`, every minute): updates the
+ * delivery-log index (its single writer), retries due deliveries, dead-letters exhausted ones, and on maintenance runs (every
  * SWEEP_MAINTENANCE_EVERY_MINUTES, or when invoked with `{maintenance: true}`) refreshes
  * subscription TTLs and auto-disables failing subscriptions.
  */
+import { randomUUID } from 'node:crypto'
 import { toActionErrorResponse } from '../../lib/errors'
 import { parsers } from '../../lib/config'
 import {
@@ -23,7 +24,13 @@ export async function main(
     const rt = await openDeliveryRuntime(params, 'publisher-sweeper', overrides)
     const now = rt.clock.now()
     const forced = params.maintenance === undefined ? false : parsers.bool(params.maintenance)
-    const maintenance = forced || Math.floor(now / 60_000) % rt.config.maintenanceEveryMinutes === 0
+    const minute = Math.floor(now / 60_000)
+    const maintenance = forced || minute % rt.config.maintenanceEveryMinutes === 0
+    // The index pass is the run's one scan of the log (ceil(keys/1000) list calls); at large sizes
+    // LOG_INDEX_EVERY_MINUTES trades freshness for list calls and bandwidth. `{index: true}` forces it.
+    const index =
+      (params.index === undefined ? false : parsers.bool(params.index)) ||
+      minute % rt.config.logIndexEveryMinutes === 0
     const summary = await sweep(
       {
         ...rt,
@@ -34,12 +41,19 @@ export async function main(
         leaseMs: rt.config.deliveryTimeoutMs + 60_000,
         failureDisableMs: rt.config.failureDisableDays * 86_400_000,
         refreshAfterMs: 30 * 86_400_000,
+        runId: process.env.__OW_ACTIVATION_ID || randomUUID(),
       },
-      { maintenance },
+      { maintenance, index },
     )
     return {
       statusCode: 200,
-      body: { success: true, message: `${summary.attempted} retried of ${summary.due} due`, ...summary },
+      body: {
+        success: true,
+        message: summary.skipped
+          ? 'skipped: another sweeper run holds the lease'
+          : `${summary.attempted} retried of ${summary.due} due; ${summary.index?.indexed ?? 0} indexed`,
+        ...summary,
+      },
     }
   } catch (err) {
     logServerFailure(err, 'publisher-sweeper', overrides, 'sweep failed')

@@ -1,11 +1,12 @@
 import {
-  buildLogKey,
+  bodyKey,
+  changeKey,
   decodeKeyPart,
   deliveryIdOf,
   encodeKeyPart,
   isDeliveryId,
-  newestPerDelivery,
-  parseLogKey,
+  parseDlvKey,
+  recordKey,
 } from '../../../actions/lib/delivery-log/log-keys'
 
 describe('delivery log keys', () => {
@@ -31,59 +32,24 @@ describe('delivery log keys', () => {
     expect(decodeKeyPart(encodeKeyPart(long))).toBeUndefined()
   })
 
-  test('a key carries status, times, type, event and subscription, and parses back', () => {
-    const key = buildLogKey({
-      status: 'retrying',
-      createdAt: 1_767_000_000_000,
-      updatedAt: 1_767_000_001_000,
-      dueAt: 1_767_000_300_000,
-      eventType: 'com.adobe.commerce.observer.catalog_product_save_commit_after',
-      eventId: 'evt.1',
-      subscriptionId: 'default',
-    })
-    expect(key).toBe(
-      'dlv.retrying.1767000000000.1767000001000.1767000300000.com_dadobe_dcommerce_dobserver_dcatalog_uproduct_usave_ucommit_uafter.evt_d1.default',
-    )
-    expect(key).toMatch(/^[a-zA-Z0-9-_.]{1,1024}$/)
-    expect(parseLogKey(key)).toEqual({
-      key,
-      id: 'evt_d1.default',
-      status: 'retrying',
-      createdAt: 1_767_000_000_000,
-      updatedAt: 1_767_000_001_000,
-      dueAt: 1_767_000_300_000,
-      eventType: 'com.adobe.commerce.observer.catalog_product_save_commit_after',
-      eventId: 'evt.1',
-      subscriptionId: 'default',
-    })
-    expect(deliveryIdOf('evt.1', 'default')).toBe('evt_d1.default')
-    expect(isDeliveryId('evt_d1.default')).toBe(true)
+  test('a record key is computed from the delivery id alone; notes and bodies sit beside it', () => {
+    const id = deliveryIdOf('evt.1', 'default')
+    expect(id).toBe('evt_d1.default')
+    expect(isDeliveryId(id)).toBe(true)
     expect(isDeliveryId('evt*.default')).toBe(false)
+    expect([recordKey(id), changeKey(id), bodyKey(id)]).toEqual([
+      'dlv.evt_d1.default',
+      'dlv.evt_d1.default.chg',
+      'dlb.evt_d1.default',
+    ])
+    for (const key of [recordKey(id), changeKey(id), bodyKey(id)])
+      expect(key).toMatch(/^[a-zA-Z0-9-_.]{1,1024}$/)
+    expect(parseDlvKey(recordKey(id))).toEqual({ id, note: false })
+    expect(parseDlvKey(changeKey(id))).toEqual({ id, note: true })
   })
 
-  test.each([
-    'dlv.body.evt_d1.default',
-    'dlv.unknown.1.2.3.a.b.c',
-    'sub.default.1767000000000',
-    'dlv.delivered.1767000000000',
-  ])('%s is not a record key', (key) => expect(parseLogKey(key)).toBeUndefined())
-
-  test('after a crash left two keys for one delivery, the most recently updated wins', () => {
-    const k = (status: 'retrying' | 'delivered', updatedAt: number, dueAt = 0) =>
-      parseLogKey(
-        buildLogKey({
-          status,
-          createdAt: 1_000,
-          updatedAt,
-          dueAt,
-          eventType: 't',
-          eventId: 'e',
-          subscriptionId: 's',
-        }),
-      )!
-    const older = k('retrying', 2_000, 99_000)
-    const newer = k('delivered', 3_000)
-    expect(newestPerDelivery([older, newer])).toEqual({ current: [newer], stale: [older] })
-    expect(newestPerDelivery([newer, older])).toEqual({ current: [newer], stale: [older] })
-  })
+  test.each(['dlb.evt_d1.default', 'dlv.evt_d1', 'sub.default.1767000000000', 'dlv.a.b.c.d', 'idx.head'])(
+    '%s is neither a record nor a change note',
+    (key) => expect(parseDlvKey(key)).toBeUndefined(),
+  )
 })

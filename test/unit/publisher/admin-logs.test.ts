@@ -1,10 +1,11 @@
 /**
- * admin/logs through its entry point: list and filters from keys only, get with attempts,
- * retry of any delivery (delivered ones too), export to JSON.
+ * admin/logs through its entry point: list and filters from the sweeper's index, get with
+ * attempts (a point read), retry of any delivery (delivered ones too), export to JSON.
  */
 import { main as logsApi } from '../../../actions/admin/logs'
 import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
 import { main as publish } from '../../../actions/publisher/publish'
+import { main as sweeper } from '../../../actions/publisher/sweeper'
 import { startReceiver, type Receiver } from '../../helpers/webhook-receiver'
 import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
 
@@ -23,6 +24,12 @@ afterEach(async () => {
 
 function logs(h: H, method: string, path: string, query: Record<string, unknown> = {}): Promise<Res> {
   return logsApi({ ...inputs(), __ow_method: method, __ow_path: path, ...query }, h.overrides) as Promise<Res>
+}
+
+/** Runs the sweeper, which brings the index up to date. */
+async function index(h: H): Promise<void> {
+  const res = (await sweeper({ ...inputs(), SWEEP_MAINTENANCE_EVERY_MINUTES: '1440' }, h.overrides)) as Res
+  expect(res.statusCode).toBe(200)
 }
 
 /** Two subscriptions (one always failing) and three events of two types, one minute apart. */
@@ -59,25 +66,35 @@ async function seeded() {
     times.push(h.clock.now())
     await publish({ ...inputs(), event }, h.overrides)
   }
+  await index(h)
   return { h, ok, bad, okId, badId, events, times }
 }
 
 describe('admin/logs', () => {
-  test('lists newest first with filters by status, type, subscription and time — without reading values', async () => {
+  test('lists newest first with filters by status, type, subscription and time — from the index, a few point reads a page', async () => {
     const { h, okId, badId, events, times } = await seeded()
     h.store.reset()
     const all = await logs(h, 'get', '')
     expect(all.statusCode).toBe(200)
-    expect(all.body.total).toBe(6)
-    expect(all.body.items[0]).toEqual({
-      id: `${events[2].id}.${all.body.items[0].subscriptionId}`,
-      eventId: events[2].id,
+    expect(all.body).toMatchObject({
+      total: 6,
+      indexedAt: new Date(h.clock.now()).toISOString(),
+      freshness: expect.stringMatching(/may not be listed yet/),
+    })
+    const first = all.body.items[0]
+    expect(first).toEqual({
+      id: `${events[2].id}.${first.subscriptionId}`,
       eventType: 'be-observer.catalog_product_create',
-      subscriptionId: all.body.items[0].subscriptionId,
-      status: all.body.items[0].subscriptionId === okId ? 'delivered' : 'failed',
+      subscriptionId: first.subscriptionId,
+      entityId: events[2].entityId,
+      status: first.subscriptionId === okId ? 'delivered' : 'failed',
+      attempts: 1,
+      lastHttpStatus: first.subscriptionId === okId ? 200 : 400,
       createdAt: new Date(times[2]).toISOString(),
       updatedAt: new Date(times[2]).toISOString(),
     })
+    expect(h.store.counts).toMatchObject({ lists: 0, puts: 0 })
+    expect(h.store.counts.gets).toBeLessThanOrEqual(5)
     const ids = async (q: Record<string, unknown>) =>
       ((await logs(h, 'get', '', q)).body.items as { id: string }[]).map((i) => i.id).sort()
     expect(await ids({ status: 'failed' })).toEqual(events.map((e) => `${e.id}.${badId}`).sort())
@@ -87,10 +104,42 @@ describe('admin/logs', () => {
     expect(
       await ids({ subscription: okId, from: new Date(times[1]).toISOString(), to: String(times[2]) }),
     ).toEqual([`${events[1].id}.${okId}`, `${events[2].id}.${okId}`].sort())
-    expect(h.store.counts.gets).toBe(0)
+    expect(await ids({ entityId: events[0].entityId })).toEqual(
+      [`${events[0].id}.${badId}`, `${events[0].id}.${okId}`].sort(),
+    )
+    expect(h.store.counts.lists).toBe(0)
+    // One event's deliveries: a point read per subscription (fresh, no index needed).
+    expect(await ids({ eventId: events[1].id })).toEqual(
+      [`${events[1].id}.${badId}`, `${events[1].id}.${okId}`].sort(),
+    )
     const page = await logs(h, 'get', '', { limit: '4' })
-    expect(page.body).toMatchObject({ total: 6, nextCursor: 4 })
-    expect((await logs(h, 'get', '', { limit: '4', cursor: '4' })).body.items).toHaveLength(2)
+    expect(page.body).toMatchObject({ total: 6, nextCursor: expect.any(String) })
+    const rest = await logs(h, 'get', '', { limit: '4', cursor: page.body.nextCursor })
+    expect(rest.body.items).toHaveLength(2)
+    expect(rest.body).not.toHaveProperty('nextCursor')
+    expect([...page.body.items, ...rest.body.items].map((i: { id: string }) => i.id)).toEqual(
+      all.body.items.map((i: { id: string }) => i.id),
+    )
+  })
+
+  test('a delivery written after the last index pass is not listed yet, but GET by id reads it directly', async () => {
+    const { h, okId } = await seeded()
+    const event = aCanonicalEvent()
+    await publish({ ...inputs(), event }, h.overrides)
+    const id = `${event.id}.${okId}`
+    expect((await logs(h, 'get', '')).body.total).toBe(6)
+    expect((await logs(h, 'get', `/${id}`)).body).toMatchObject({ id, status: 'delivered' })
+    await index(h)
+    expect((await logs(h, 'get', '')).body.total).toBe(8)
+  })
+
+  test('before the first index pass the listing is empty and says why', async () => {
+    const h = harness()
+    expect((await logs(h, 'get', '')).body).toEqual({
+      items: [],
+      total: 0,
+      freshness: expect.stringMatching(/^the index has not been built yet/),
+    })
   })
 
   test('get one shows every attempt with status, duration, error and response snippet', async () => {
@@ -131,6 +180,7 @@ describe('admin/logs', () => {
       [2, [0]],
     ])
     expect(sent[1].json.data).toEqual(sent[0].json.data)
+    await index(h)
     expect((await logs(h, 'get', '', { status: 'delivered' })).body.total).toBe(3) // still one record per delivery
   })
 
@@ -165,10 +215,10 @@ describe('admin/logs', () => {
     expect(exp.statusCode).toBe(200)
     expect(exp.headers!['content-disposition']).toMatch(/^attachment; filename="delivery-logs-.*\.json"$/)
     expect(exp.body).toMatchObject({
-      total: 3,
       count: 2,
-      nextCursor: 2,
+      nextCursor: expect.any(String),
       exportedAt: new Date(h.clock.now()).toISOString(),
+      indexedAt: new Date(h.clock.now()).toISOString(),
     })
     expect(
       exp.body.items.map((r: { status: string; attempts: unknown[] }) => [r.status, r.attempts.length]),
@@ -176,7 +226,11 @@ describe('admin/logs', () => {
       ['failed', 1],
       ['failed', 1],
     ])
-    const rest = await logs(h, 'get', '/export', { subscription: badId, limit: '2', cursor: '2' })
+    const rest = await logs(h, 'get', '/export', {
+      subscription: badId,
+      limit: '2',
+      cursor: exp.body.nextCursor,
+    })
     expect(rest.body).toMatchObject({ count: 1 })
     expect(rest.body).not.toHaveProperty('nextCursor')
   })
@@ -187,7 +241,8 @@ describe('admin/logs', () => {
       'invalid log query: status must be one of pending, delivered, retrying, failed, dead',
     ],
     [{ from: 'last tuesday' }, 'invalid log query: from must be an ISO 8601 date'],
-    [{ limit: '5000' }, 'invalid log query: limit must be less than or equal to 500'],
+    [{ limit: '500' }, 'invalid log query: limit must be less than or equal to 100'],
+    [{ cursor: 'bm90LWEtY3Vyc29y' }, 'cursor: not a cursor returned by this listing'],
     [{ subscription: 'UPPER!' }, 'invalid log query: subscription must be a valid subscription id'],
     [{ sort: 'x' }, 'invalid log query: sort is not allowed'],
   ])('bad query %j → 400', async (query, error) => {

@@ -6,7 +6,8 @@ import { main as publish } from '../../../actions/publisher/publish'
 import { main as sweeper } from '../../../actions/publisher/sweeper'
 import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
-import { buildLogKey, parseLogKey } from '../../../actions/lib/delivery-log/log-keys'
+import { main as logsApi } from '../../../actions/admin/logs'
+import { parseDlvKey } from '../../../actions/lib/delivery-log/log-keys'
 import { receiverPool } from '../../helpers/webhook-receiver'
 import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
 
@@ -25,7 +26,7 @@ async function createSub(h: H, url: string): Promise<string> {
 
 function records(h: H): { key: string; record: DeliveryRecord }[] {
   return [...h.store.dump()]
-    .filter(([k]) => parseLogKey(k))
+    .filter(([k]) => parseDlvKey(k)?.note === false)
     .map(([key, v]) => ({ key, record: JSON.parse(v) as DeliveryRecord }))
 }
 
@@ -54,7 +55,8 @@ describe('publisher/sweeper', () => {
     expect(r.received[1].headers['webhook-id']).toBe(r.received[0].headers['webhook-id'])
     expect(r.received[1].verifiedWith).toEqual([0])
     const [{ key, record }] = records(h)
-    expect(key).toMatch(/^dlv\.delivered\./)
+    expect(key).toBe(`dlv.${record.id}`)
+    expect(record.status).toBe('delivered')
     expect(record.attempts.map((a) => [a.attempt, a.statusCode, a.trigger])).toEqual([
       [1, 500, 'publish'],
       [2, 200, 'sweeper'],
@@ -91,7 +93,7 @@ describe('publisher/sweeper', () => {
     h.clock.advance(1_000)
     const first = sweep(h)
     await r.waitFor(2)
-    expect(await sweep(h)).toMatchObject({ due: 0, attempted: 0 }) // the claim key is not due
+    expect(await sweep(h)).toMatchObject({ skipped: true, attempted: 0 }) // the first run holds the lease
     expect(await first).toMatchObject({ attempted: 1, delivered: 1 })
     expect(r.received).toHaveLength(2)
 
@@ -99,17 +101,18 @@ describe('publisher/sweeper', () => {
     r.setScript(() => ({ status: 500 }))
     await publish({ ...inputs(), event: aCanonicalEvent() }, h.overrides)
     h.clock.advance(1_000)
-    let puts = 0
+    // The claim is written; the outcome write fails as if the activation had been killed.
+    let recordPuts = 0
     const dying = {
       ...h.store,
       put: async (k: string, v: string, ttl?: number) => {
-        if (++puts > 1) throw new Error('activation killed')
+        if (k.startsWith('dlv.') && ++recordPuts > 1) throw new Error('activation killed')
         return h.store.put(k, v, ttl)
       },
     }
     await sweeper({ ...inputs() }, { ...h.overrides, store: dying })
     const claimed = records(h).find((x) => x.record.status === 'retrying')!
-    expect(parseLogKey(claimed.key)!.dueAt).toBe(h.clock.now() + 2_000 + 60_000)
+    expect(claimed.record.nextAttemptAt).toBe(new Date(h.clock.now() + 2_000 + 60_000).toISOString())
     r.setScript(() => ({ status: 200 }))
     h.clock.advance(30_000)
     expect(await sweep(h)).toMatchObject({ due: 0 })
@@ -149,26 +152,38 @@ describe('publisher/sweeper', () => {
     expect(r.received).toHaveLength(1)
   })
 
-  test('a stale duplicate left by a crash (retrying + newer delivered) is removed, not re-sent', async () => {
+  test('an admin retry after indexing leaves a change note: the next run re-reads that record and does not re-send it', async () => {
+    const h = harness()
+    const r = await receiver({ script: (n) => ({ status: n === 0 ? 500 : 200 }) })
+    await createSub(h, r.url)
+    await publish({ ...inputs(), event: aCanonicalEvent() }, h.overrides)
+    expect(await sweep(h)).toMatchObject({ due: 0, index: { indexed: 1 } })
+    const [{ record }] = records(h)
+    const retried = (await logsApi(
+      { ...inputs(), __ow_method: 'post', __ow_path: `/${record.id}/retry` },
+      h.overrides,
+    )) as { statusCode: number; body: DeliveryRecord }
+    expect(retried.body.status).toBe('delivered')
+    expect(h.store.dump().has(`dlv.${record.id}.chg`)).toBe(true)
+    h.clock.advance(5_000)
+    expect(await sweep(h)).toMatchObject({ due: 0, attempted: 0, index: { recordsRead: 1, indexed: 1 } })
+    expect(h.store.dump().has(`dlv.${record.id}.chg`)).toBe(false)
+    expect(r.received.map((q) => q.json.attempt)).toEqual([1, 2])
+  })
+
+  test('each run scans the log once and reads only records it has not indexed yet', async () => {
     const h = harness()
     const r = await receiver()
     await createSub(h, r.url)
-    await publish({ ...inputs(), event: aCanonicalEvent() }, h.overrides)
-    const [{ record }] = records(h)
-    const t = Date.parse(record.createdAt)
-    const stale = buildLogKey({
-      status: 'retrying',
-      createdAt: t,
-      updatedAt: t - 1,
-      dueAt: t,
-      eventType: record.eventType,
-      eventId: record.eventId,
-      subscriptionId: record.subscriptionId,
+    for (let i = 0; i < 3; i++) await publish({ ...inputs(), event: aCanonicalEvent() }, h.overrides)
+    expect(await sweep(h)).toMatchObject({
+      index: { keysScanned: 3, recordsRead: 3, indexed: 3, backlog: 0 },
     })
-    await h.store.put(stale, JSON.stringify({ ...record, status: 'retrying' }))
-    expect(await sweep(h)).toMatchObject({ due: 1, staleRemoved: 1, attempted: 0 })
-    expect(h.store.dump().has(stale)).toBe(false)
-    expect(r.received).toHaveLength(1)
+    await publish({ ...inputs(), event: aCanonicalEvent() }, h.overrides)
+    h.store.reset()
+    expect(await sweep(h)).toMatchObject({ index: { keysScanned: 4, recordsRead: 1, indexed: 1 } })
+    // One scan of dlv.* by the index pass; the other listing is the subscription store's.
+    expect(h.store.counts.lists).toBeLessThanOrEqual(2)
   })
 
   test('maintenance auto-disables a subscription that failed every delivery for 5 days, with the reason', async () => {
