@@ -401,7 +401,7 @@ describe('publisher/publish', () => {
     await createSub(h, { url: r.url })
     const down = {
       ...h.store,
-      keys: async () => {
+      get: async () => {
         throw new Error('connect ECONNREFUSED')
       },
     }
