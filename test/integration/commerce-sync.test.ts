@@ -22,7 +22,7 @@ describe.each(['integration', 'ims'])('back-office → Commerce (%s auth)', (aut
   async function applied(code: string, value: unknown): Promise<string> {
     const { traces } = await sendBackoffice(rs, code, value)
     expect([code, outcomes(traces)]).toEqual([code, [[1, 200, 'delivered']]])
-    return answer(traces[0]).response.message as string
+    return answer(traces[0]).body.response.message as string
   }
 
   test('products: create, update, stock, delete', async () => {
