@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { cloudEvent, registrationFor, tracesOf, waitForAttempts, type RoutingStack } from './routing-harness'
 import type { DeliveryTrace } from '../../local/events'
+import { waitFor } from '../helpers/wait-for'
 
 /** GET/POST/PUT/DELETE on the local Commerce REST API with the local IMS token; `{status, body}`. */
 export async function commerce(rs: RoutingStack, method: string, path: string, body?: unknown) {
@@ -37,12 +38,20 @@ export async function sendBackoffice(
   code: string,
   value: unknown,
   attempts = 1,
+  /** Also wait through I/O Events retries (an overloaded machine can time an attempt out) until final. */
+  final = false,
 ): Promise<{ id: string; traces: DeliveryTrace[] }> {
   const event = cloudEvent(rs, 'backoffice', code, value, randomUUID())
   const published = await rs.events.publishEvent(event)
   if (published !== 'OK') throw new Error(`publishEvent answered ${published}`)
   // Generous: the suite shares two CPUs with other work, and each event runs three actions.
   await waitForAttempts(rs, event.id, attempts, 240_000)
+  if (final)
+    await waitFor(
+      () => (rs.attempts.get(event.id) ?? []).some((a) => a.outcome !== 'retry_scheduled'),
+      240_000,
+      'a final outcome',
+    )
   return { id: event.id, traces: await tracesOf(rs, registrationFor(rs, code), event.id) }
 }
 

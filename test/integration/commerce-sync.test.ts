@@ -20,9 +20,13 @@ describe.each(['integration', 'ims'])('back-office → Commerce (%s auth)', (aut
 
   /** Sends and expects the consumer to answer 200 on the first attempt. */
   async function applied(code: string, value: unknown): Promise<string> {
-    const { traces } = await sendBackoffice(rs, code, value)
-    expect([code, outcomes(traces)]).toEqual([code, [[1, 200, 'delivered']]])
-    return answer(traces[0]).body.response.message as string
+    const { traces } = await sendBackoffice(rs, code, value, 1, true)
+    // Delivered, normally on the first attempt; earlier attempts may only be transient failures
+    // (an overloaded test machine can time an activation out, and I/O Events then retries).
+    const last = traces[traces.length - 1]
+    expect([code, last.response.status_code, last.outcome]).toEqual([code, 200, 'delivered'])
+    expect(traces.slice(0, -1).filter((t) => t.response.status_code < 429)).toEqual([])
+    return answer(last).body.response.message as string
   }
 
   test('products: create, update, stock, delete', async () => {
