@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { randomBytes } from 'node:crypto'
 import { generateSecret } from '../actions/lib/webhook-signature'
 
 /** Secrets generated for local development. */
@@ -35,5 +36,41 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const secrets: DevSecrets = { INGESTION_SECRET: generateSecret(), DEMO_WEBHOOK_SECRET: generateSecret() }
   fs.mkdirSync(dataDir, { recursive: true })
   fs.writeFileSync(path.join(dataDir, DEV_SECRETS_FILE), JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  return secrets
+}
+
+/** The local Commerce integration's credentials (what Commerce shows under Integration Details). */
+export interface CommerceIntegrationSecrets {
+  consumerKey: string
+  consumerSecret: string
+  accessToken: string
+  accessTokenSecret: string
+}
+
+/** File name inside DATA_DIR of the local Commerce integration. */
+export const COMMERCE_INTEGRATION_FILE = 'commerce-integration.json'
+
+/**
+ * The local Commerce integration of `dataDir`, generated once (mode 0600) like the other dev
+ * secrets: 32 lower-case alphanumerics each, the form Commerce generates.
+ */
+export function loadOrCreateCommerceIntegration(dataDir: string): CommerceIntegrationSecrets {
+  const file = path.join(dataDir, COMMERCE_INTEGRATION_FILE)
+  try {
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CommerceIntegrationSecrets> | null
+    if (saved?.consumerKey && saved.consumerSecret && saved.accessToken && saved.accessTokenSecret)
+      return saved as CommerceIntegrationSecrets
+  } catch {
+    // absent or corrupt: generate
+  }
+  const token = (): string => randomBytes(16).toString('hex')
+  const secrets = {
+    consumerKey: token(),
+    consumerSecret: token(),
+    accessToken: token(),
+    accessTokenSecret: token(),
+  }
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
   return secrets
 }

@@ -32,6 +32,10 @@ async function main(argv: string[]): Promise<void> {
     env.INGESTION_SECRET = secrets.INGESTION_SECRET
   }
 
+  // Commerce: unless .env names a real store, the actions use the local Commerce with the local
+  // integration's OAuth 1.0a credentials (generated once into DATA_DIR/commerce-integration.json).
+  if (!env.COMMERCE_BASE_URL && !env.LOCAL_COMMERCE) env.LOCAL_COMMERCE = 'integration'
+
   let receiver: DemoReceiver | undefined
   if (demo) {
     receiver = await startDemoReceiver(secrets.DEMO_WEBHOOK_SECRET)
@@ -79,6 +83,11 @@ async function main(argv: string[]): Promise<void> {
     say('  WARNING: INGESTION_AUTH=none — anyone who can reach this URL can publish events.')
   }
   say('  Send a sample event: npm run send -- be-observer.catalog_product_create')
+  say(
+    env.LOCAL_COMMERCE
+      ? `  Commerce (local):   ${stack.commerce.baseUrl}V1/products/PRODUCT_SKU  (Authorization: Bearer ${stack.config.imsToken}; actions use ${env.LOCAL_COMMERCE} auth)`
+      : `  Commerce:           ${env.COMMERCE_BASE_URL} (from .env); the local one is still at ${stack.commerce.baseUrl}`,
+  )
   if (receiver) {
     say(
       env.WEBHOOK_URL === receiver.url

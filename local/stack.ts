@@ -1,6 +1,6 @@
 /**
  * The local stack: one HTTP server on one port that emulates the Adobe services the app uses
- * (OpenWhisk runtime, I/O Events, State). `startStack` is used by `npm start` and by every
+ * (OpenWhisk runtime, I/O Events, State, Commerce REST). `startStack` is used by `npm start` and by every
  * integration test (port 0 and a temp DATA_DIR).
  */
 import http from 'node:http'
@@ -13,6 +13,7 @@ import type { LocalService, StackContext } from './service'
 import { createStateService, type StateService } from './state'
 import { createRuntimeService, type RuntimeService } from './runtime'
 import { createEventsService, type EventsService } from './events'
+import { createCommerceService, type CommerceService, type LocalCommerceAuth } from './commerce'
 
 /** A running stack. */
 export interface Stack {
@@ -22,6 +23,8 @@ export interface Stack {
   state: StateService
   runtime: RuntimeService
   events: EventsService
+  /** The local Adobe Commerce REST API (`/commerce/rest/`). */
+  commerce: CommerceService
   /** Start-up lines for humans (URLs and hints). */
   banner: string[]
   close(): Promise<void>
@@ -95,13 +98,23 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
   try {
     const state = await createStateService(ctx)
     services.push(state)
+    const commerce = await createCommerceService(ctx)
+    services.push(commerce)
+    // LOCAL_COMMERCE=integration|ims points the actions at the local Commerce with that auth
+    // (`npm start` sets it unless .env names a real store); unset, the actions get COMMERCE_* from env.
+    const localCommerce = ctx.env.LOCAL_COMMERCE
+    if (localCommerce) {
+      if (localCommerce !== 'integration' && localCommerce !== 'ims')
+        throw new Error('LOCAL_COMMERCE must be integration or ims')
+      ctx.env = { ...ctx.env, ...commerce.actionEnv(localCommerce as LocalCommerceAuth) }
+    }
     const runtime = await createRuntimeService(ctx)
     services.push(runtime)
     const events = await createEventsService(ctx, { runtime })
     services.push(events)
     ready = true
     const banner = services.flatMap((s) => s.banner?.() ?? [])
-    return { config: ctx.config, baseUrl, port, state, runtime, events, banner, close: closeAll }
+    return { config: ctx.config, baseUrl, port, state, runtime, events, commerce, banner, close: closeAll }
   } catch (err) {
     await closeAll()
     throw err

@@ -4,6 +4,7 @@
  * ingestion can share the schemas without bundling the pipeline or the openwhisk client.
  */
 import type { Schema } from 'joi'
+import type { CommerceDeclarations } from './commerce/effect-declaration'
 
 /** The entity-specific part of a CanonicalEvent, produced by a transform. */
 export interface EntityChange {
@@ -30,6 +31,12 @@ export interface EntityDefinition {
   entity: string
   schemas: EntitySchemas
   transforms: EntityTransforms
+  /**
+   * Optional per-code effects on Adobe Commerce (`<entity>/commerce.ts`): back-office codes change
+   * Commerce before subscribers are notified; Commerce codes may declare the echo signature that
+   * recognises a change we applied ourselves.
+   */
+  commerce?: CommerceDeclarations
 }
 
 /** Outcome of validating event data: the converted value, or the issues by path (never the payload). */

@@ -22,6 +22,9 @@ import { loadConfig, parsers, logLevelField } from './config'
 import { systemClock, type Clock } from './clock'
 import { createInProcessPropagator, fanOut } from './delivery/fanout'
 import { DELIVERY_INPUT_KEYS } from './delivery/delivery-config'
+import type { CommerceEffects } from './commerce/effect-runner'
+import { COMMERCE_INPUTS, createCommerceEffectsFromParams } from './commerce/commerce-config'
+import { openStateStore } from './kv-store'
 
 /** The params an entity handler is invoked with (by the consumer). */
 export interface EntityEvent {
@@ -42,6 +45,8 @@ export interface PipelineDeps {
   propagator: Propagator
   clock: Pick<Clock, 'now'>
   logger: Logger
+  /** The Commerce step (actions/lib/commerce); undefined when COMMERCE_BASE_URL is unset. */
+  commerce?: CommerceEffects
 }
 
 /** An entity's pipeline: `handle` never throws, it always answers with a starter-kit response. */
@@ -101,7 +106,7 @@ export function createEntityPipeline(
     ...(expected.length ? [] : [`entity ${entity} is not in events.json`]),
     ...expected.filter((c) => !schemas[c]).map((c) => `${c} has no schema`),
     ...expected.filter((c) => !transforms[c]).map((c) => `${c} has no transform`),
-    ...[...Object.keys(schemas), ...Object.keys(transforms)]
+    ...[...Object.keys(schemas), ...Object.keys(transforms), ...Object.keys(definition.commerce ?? {})]
       .filter((c) => !expected.includes(c))
       .map((c) => `${c} is not a ${entity} event in events.json`),
   ]
@@ -129,6 +134,22 @@ export function createEntityPipeline(
       receivedAt: event.receivedAt ?? new Date(deps.clock.now()).toISOString(),
     }
 
+    // Commerce step, before the subscribers (effects declared in <entity>/commerce.ts): a back-office
+    // change is applied to Commerce first; a Commerce event echoing our own change stops here.
+    const effect = definition.commerce?.[event.type]
+    let applied: string | undefined
+    if (effect && deps.commerce) {
+      const out = await deps.commerce.apply(effect, {
+        id: event.id,
+        type: event.type,
+        entity,
+        value: checked.value,
+      })
+      if (out.kind === 'skipped') return actionSuccessResponse(out.message)
+      if (out.kind === 'failed') return actionErrorResponse(out.statusCode, out.message)
+      applied = effect.call ? out.message : undefined
+    }
+
     const outcome = await deps.propagator.propagate(canonical)
     const logMeta = {
       type: event.type,
@@ -139,7 +160,7 @@ export function createEntityPipeline(
     if (outcome.statusCode >= 200 && outcome.statusCode < 300) {
       deps.logger.info('event propagated', logMeta)
       return actionSuccessResponse(
-        `${event.type} for ${canonical.entityType} ${canonical.entityId}: ${outcome.message}`,
+        `${event.type} for ${canonical.entityType} ${canonical.entityId}: ${applied ? `${applied}; ` : ''}${outcome.message}`,
       )
     }
     const transient = outcome.statusCode === 429 || outcome.statusCode >= 500
@@ -190,9 +211,10 @@ const configSpec = {
   publisherAction: { key: 'PUBLISHER_ACTION', default: DEFAULT_PUBLISHER_ACTION, parse: parsers.string },
 }
 
-/** Input names an entity handler reads: its own plus the delivery inputs of the in-process fan-out. */
+/** Input names an entity handler reads: its own, the Commerce step's and the in-process fan-out's. */
 export const ENTITY_HANDLER_INPUT_KEYS: ReadonlySet<string> = new Set([
   ...Object.values(configSpec).map((f) => f.key),
+  ...COMMERCE_INPUTS,
   ...DELIVERY_INPUT_KEYS,
 ])
 
@@ -223,7 +245,15 @@ export function createEntityHandler(
         config.fanoutMode === 'action'
           ? createPublisherPropagator(createRuntimeInvoker(), config.publisherAction)
           : createInProcessPropagator((event) => fanOut(event, params, name, { logger: correlated }))
-      return await pipeline.handle(params, { propagator, clock: systemClock, logger })
+      const commerce = createCommerceEffectsFromParams(params, {
+        clock: systemClock,
+        logger,
+        store: openStateStore,
+        deadline: Number(process.env.__OW_DEADLINE) || undefined,
+      })
+      if (!commerce && definition.commerce?.[String(params.type)]?.call)
+        logger.warn('Commerce sync is off (COMMERCE_BASE_URL unset): change not applied to Commerce')
+      return await pipeline.handle(params, { propagator, clock: systemClock, logger, commerce })
     } catch (err) {
       logger.error('entity handler setup failed', { error: (err as Error)?.message ?? String(err) })
       return toActionErrorResponse(err)

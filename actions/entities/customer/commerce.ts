@@ -1,0 +1,74 @@
+/**
+ * `customer` events → Adobe Commerce (`customerCustomerRepositoryV1` / `customerAccountManagementV1`).
+ * The back-office `id` of an update or delete is the Commerce customer id (as in the starter kit).
+ * A create whose email already exists in the website (Commerce 400 "A customer with the same email
+ * address already exists in an associated website.") is a redelivery: the customer is found by
+ * email (`GET /V1/customers/search`) and updated. A delete of a customer already gone is applied.
+ */
+import { toId } from '../../lib/entity-definition'
+import {
+  commerceId,
+  searchByField,
+  type CommerceDeclarations,
+  type EchoSignature,
+} from '../../lib/commerce/effect-declaration'
+
+interface Customer {
+  id: string | number
+  email?: string
+  firstname?: string
+  lastname?: string
+  group_id?: string | number
+}
+
+const customer = (v: Customer, withId: boolean) => ({
+  customer: {
+    ...(withId && { id: commerceId(v.id) }),
+    ...(v.email !== undefined && { email: v.email }),
+    ...(v.firstname !== undefined && { firstname: v.firstname }),
+    ...(v.lastname !== undefined && { lastname: v.lastname }),
+    ...(v.group_id !== undefined && { group_id: commerceId(v.group_id) }),
+  },
+})
+const byId = (v: Customer) => ({ id: v.id })
+const update = {
+  method: 'PUT',
+  path: 'V1/customers/{id}',
+  params: byId,
+  body: (v: Customer) => customer(v, true),
+} as const
+
+/** The email identifies a customer on both sides (the ids differ until Commerce assigns one). */
+const echo: EchoSignature = {
+  key: (v: Customer) => v.email?.toLowerCase(),
+  fields: (v: Customer) => ({ firstname: v.firstname, lastname: v.lastname, groupId: toId(v.group_id) }),
+}
+
+/** Event code → Commerce effect. */
+export const commerce: CommerceDeclarations = {
+  'be-observer.customer_create': {
+    call: { method: 'POST', path: 'V1/customers', body: (v: Customer) => customer(v, false) },
+    onExists: {
+      when: /same email address already exists/i,
+      lookup: {
+        method: 'GET',
+        path: `V1/customers/search?${searchByField('email', 'email')}`,
+        params: (v: Customer) => ({ email: v.email ?? '' }),
+      },
+      id: (body) => (body as { items?: { id?: number }[] })?.items?.[0]?.id,
+      then: update,
+    },
+    echo,
+  },
+  'be-observer.customer_update': { call: update, echo },
+  'be-observer.customer_delete': {
+    call: { method: 'DELETE', path: 'V1/customers/{id}', params: byId },
+    missingIsApplied: true,
+  },
+  'com.adobe.commerce.observer.customer_save_commit_after': {
+    echo: {
+      key: (d: { value: Customer }) => echo.key(d.value),
+      fields: (d: { value: Customer }) => echo.fields(d.value),
+    },
+  },
+}
