@@ -321,7 +321,7 @@ function routing(fanoutMode: FanoutMode): Promise<
       WEBHOOK_URL: receiver.url,
       WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
       WEBHOOK_EVENTS: '*',
-      WEBHOOK_URL_ALLOWLIST: '127.0.0.1',
+      WEBHOOK_URL_ALLOWLIST: 'http://127.0.0.1:*',
     }
     try {
       return await withStack(undefined, env, async (stack) => {
@@ -348,6 +348,7 @@ function routing(fanoutMode: FanoutMode): Promise<
         const before = receiver.received()
         const since = Date.now()
         const result = await drive(stack, client, make, MAX_EVENTS)
+        if (result.events === 0) throw new Error(`routing (${fanoutMode}): no event was delivered`)
         const totals = await activationTotals(stack, since, Date.now())
         const routed = Math.max(result.events + result.notDelivered, 1)
         return {
