@@ -71,7 +71,7 @@ describe('quickstart: npm start + npm run send', () => {
     if (start?.pid && !(await groupGone(start.pid, 0))) process.kill(-start.pid, 'SIGKILL')
   })
 
-  it('delivers a sample event to the demo receiver and logs it as delivered', async () => {
+  it('creates the product in the local Commerce, delivers the event to the demo receiver and logs it as delivered', async () => {
     // Own process group, so Ctrl-C can be sent to npm and its child together as a terminal does.
     start = spawn(npm, ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     start.stdout!.on('data', (d: Buffer) => out.push(d.toString()))
@@ -100,6 +100,12 @@ describe('quickstart: npm start + npm run send', () => {
       attempt: 1,
       data: { id: 'PRODUCT_SKU', type: 'product' },
     })
+
+    // The handler applied the change to the stack's local Commerce (what the README's curl shows).
+    const product = await fetch(`${baseUrl}/commerce/rest/V1/products/PRODUCT_SKU`, {
+      headers: { authorization: 'Bearer local-ims-token' },
+    })
+    expect([product.status, ((await product.json()) as { sku?: string }).sku]).toEqual([200, 'PRODUCT_SKU'])
 
     // Listings come from the delivery-log index the sweeper updates every minute: run it now
     // through the runtime's REST API (as its alarm would) instead of waiting for the minute.
