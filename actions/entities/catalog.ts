@@ -1,44 +1,18 @@
 /**
- * Every entity the app handles, wired from its folder's schemas and transforms. The one place
- * that lists entity folders: each handler's `index.ts` picks its definition from here, ingestion
- * gets the schemas (value-schemas.ts) and the consumer's loop breaker the transforms.
- * Adding an entity: a line in events.json, a folder with schemas.ts/transform.ts/index.ts (and commerce.ts for its Commerce effects), a line
- * here, and its action in actions.config.yaml.
+ * Every entity the app handles: each folder's `definition.ts` (typed schemas, transforms, Commerce
+ * effects joined by defineEntity). The one place that lists entity folders: each handler's
+ * `index.ts` picks its definition from here, ingestion gets the schemas (value-schemas.ts) and the
+ * consumer's loop breaker the transforms. Bundles cannot discover folders at run time, so a new
+ * entity is a line here (checked against events.json at module load by value-schemas.ts).
  */
 import type { EntityDefinition } from '../lib/entity-definition'
-import * as product from './product/schemas'
-import * as productT from './product/transform'
-import * as customer from './customer/schemas'
-import * as customerT from './customer/transform'
-import * as customerGroup from './customer-group/schemas'
-import * as customerGroupT from './customer-group/transform'
-import * as order from './order/schemas'
-import * as orderT from './order/transform'
-import * as stock from './stock/schemas'
-import * as stockT from './stock/transform'
-import * as productC from './product/commerce'
-import * as customerC from './customer/commerce'
-import * as customerGroupC from './customer-group/commerce'
-import * as orderC from './order/commerce'
-import * as stockC from './stock/commerce'
-
-const define = (
-  entity: string,
-  s: Pick<EntityDefinition, 'schemas'>,
-  t: Pick<EntityDefinition, 'transforms'>,
-  c?: Pick<EntityDefinition, 'commerce'>,
-): EntityDefinition => ({
-  entity,
-  schemas: s.schemas,
-  transforms: t.transforms,
-  commerce: c?.commerce,
-})
+import { definition as product } from './product/definition'
+import { definition as customer } from './customer/definition'
+import { definition as customerGroup } from './customer-group/definition'
+import { definition as order } from './order/definition'
+import { definition as stock } from './stock/definition'
 
 /** Entity name → definition. */
-export const entityDefinitions: Readonly<Record<string, EntityDefinition>> = {
-  product: define('product', product, productT, productC),
-  customer: define('customer', customer, customerT, customerC),
-  'customer-group': define('customer-group', customerGroup, customerGroupT, customerGroupC),
-  order: define('order', order, orderT, orderC),
-  stock: define('stock', stock, stockT, stockC),
-}
+export const entityDefinitions: Readonly<Record<string, EntityDefinition>> = Object.fromEntries(
+  [product, customer, customerGroup, order, stock].map((d) => [d.entity, d]),
+)

@@ -5,21 +5,12 @@
  * address already exists in an associated website.") is a redelivery: the customer is found by
  * email (`GET /V1/customers/search`) and updated. A delete of a customer already gone is applied.
  */
-import { toId } from '../../lib/entity-definition'
-import {
-  commerceId,
-  searchByField,
-  type CommerceDeclarations,
-  type EchoSignature,
-} from '../../lib/commerce/effect-declaration'
+import { toId, type CommerceOf } from '../../lib/entity-definition'
+import type { Infer } from '../schema-kit'
+import { commerceId, searchByField, type EchoSignature } from '../../lib/commerce/effect-declaration'
+import type { customerValue, schemas } from './schemas'
 
-interface Customer {
-  id: string | number
-  email?: string
-  firstname?: string
-  lastname?: string
-  group_id?: string | number
-}
+type Customer = Infer<typeof customerValue>
 
 const customer = (v: Customer, withId: boolean) => ({
   customer: {
@@ -45,7 +36,7 @@ const echo: EchoSignature = {
 }
 
 /** Event code → Commerce effect. */
-export const commerce: CommerceDeclarations = {
+export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.customer_create': {
     call: { method: 'POST', path: 'V1/customers', body: (v: Customer) => customer(v, false) },
     onExists: {

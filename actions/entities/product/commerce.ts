@@ -4,15 +4,12 @@
  * attribute set 4 "Default", description as a custom attribute). `POST /V1/products` saves by SKU,
  * so a redelivered create updates the product; a delete of a product already gone is applied.
  */
-import { toNumber } from '../../lib/entity-definition'
-import type { CommerceDeclarations, EchoSignature } from '../../lib/commerce/effect-declaration'
+import { toNumber, type CommerceOf } from '../../lib/entity-definition'
+import type { EchoSignature } from '../../lib/commerce/effect-declaration'
+import type { Infer } from '../schema-kit'
+import type { schemas } from './schemas'
 
-interface Product {
-  sku: string
-  name?: string
-  price?: number
-  description?: string
-}
+type Product = Infer<(typeof schemas)['be-observer.catalog_product_create']>
 
 const body = (v: Product) => ({
   product: {
@@ -35,7 +32,7 @@ const echo: EchoSignature = {
 }
 
 /** Event code → Commerce effect. */
-export const commerce: CommerceDeclarations = {
+export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.catalog_product_create': { call: { method: 'POST', path: 'V1/products', body }, echo },
   'be-observer.catalog_product_update': {
     call: { method: 'PUT', path: 'V1/products/{sku}', params: bySku, body },
