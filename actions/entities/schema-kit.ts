@@ -69,7 +69,9 @@ const quietStrings = (joi: typeof BaseJoi) => ({
  * Joi with the forbidden-key guard on every object and array schema and value-free string
  * messages. Use it for every entity schema.
  */
-export const J: typeof BaseJoi = BaseJoi.extend(guarded('object'), guarded('array'), quietStrings)
+// `extend` is typed as returning `any`; the extensions only add messages and a prepare hook, so the
+// result has Joi's own API.
+export const J = BaseJoi.extend(guarded('object'), guarded('array'), quietStrings) as typeof BaseJoi
 
 /**
  * A joi schema that also carries, at the type level only, the TypeScript type of the values it

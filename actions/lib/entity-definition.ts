@@ -4,7 +4,7 @@
  * ingestion can share the schemas without bundling the pipeline or the openwhisk client.
  */
 import type { Schema } from 'joi'
-import type { CommerceDeclarations, CommerceEffect } from './commerce/effect-declaration'
+import type { CommerceCall, CommerceDeclarations, CommerceEffect } from './commerce/effect-declaration'
 import type { AnyField, Infer } from '../entities/schema-kit'
 
 /** The entity-specific part of a CanonicalEvent, produced by a transform. */
@@ -36,8 +36,30 @@ export type TypedSchemas = Readonly<Record<string, AnyField>>
  */
 export type TransformsOf<S extends TypedSchemas> = { readonly [K in keyof S]: Transform<S[K]> }
 
-/** Event code → Commerce effect, keyed by the entity's own codes (a stray code is a compile error). */
-export type CommerceOf<S extends TypedSchemas> = { readonly [K in keyof S]?: CommerceEffect }
+/** A Commerce call whose mappings read the validated data `V` of its code. */
+export type TypedCommerceCall<V> = Omit<CommerceCall, 'params' | 'body'> & {
+  params?: (value: V) => Record<string, string | number>
+  body?: (value: V) => unknown
+}
+
+/** A CommerceEffect (lib/commerce/effect-declaration.ts) typed by the data `V` of its code. */
+export type TypedCommerceEffect<V> = Omit<CommerceEffect, 'call' | 'onExists' | 'echo'> & {
+  call?: TypedCommerceCall<V>
+  /** `then` runs with the data plus the id the lookup found. */
+  onExists?: Omit<NonNullable<CommerceEffect['onExists']>, 'lookup' | 'then'> & {
+    lookup: TypedCommerceCall<V>
+    then: TypedCommerceCall<V & { id: string | number }>
+  }
+  echo?: { key: (value: V) => string | undefined; fields: (value: V) => Record<string, unknown> }
+}
+
+/**
+ * Event code → Commerce effect, keyed by the entity's own codes (a stray code is a compile error)
+ * and typed by each code's schema.
+ */
+export type CommerceOf<S extends TypedSchemas> = {
+  readonly [K in keyof S]?: TypedCommerceEffect<Infer<S[K]>>
+}
 
 /** Event code → schema of its CloudEvent `data`. */
 export type EntitySchemas = Readonly<Record<string, Schema>>

@@ -6,7 +6,7 @@
  */
 import { toId, type CommerceOf } from '../../lib/entity-definition'
 import type { Infer } from '../schema-kit'
-import { commerceId, searchByField, type EchoSignature } from '../../lib/commerce/effect-declaration'
+import { commerceId, searchByField } from '../../lib/commerce/effect-declaration'
 import type { groupValue, schemas } from './schemas'
 
 type Group = Infer<typeof groupValue>
@@ -27,7 +27,7 @@ const update = {
 } as const
 
 /** The code (name) identifies a group on both sides. */
-const echo: EchoSignature = {
+const echo = {
   key: (v: Group) => v.name,
   fields: (v: Group) => ({ taxClassId: toId(v.tax_class_id ?? 3) }),
 }

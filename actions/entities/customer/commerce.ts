@@ -7,7 +7,7 @@
  */
 import { toId, type CommerceOf } from '../../lib/entity-definition'
 import type { Infer } from '../schema-kit'
-import { commerceId, searchByField, type EchoSignature } from '../../lib/commerce/effect-declaration'
+import { commerceId, searchByField } from '../../lib/commerce/effect-declaration'
 import type { customerValue, schemas } from './schemas'
 
 type Customer = Infer<typeof customerValue>
@@ -29,10 +29,14 @@ const update = {
   body: (v: Customer) => customer(v, true),
 } as const
 
-/** The email identifies a customer on both sides (the ids differ until Commerce assigns one). */
-const echo: EchoSignature = {
-  key: (v: Customer) => v.email?.toLowerCase(),
-  fields: (v: Customer) => ({ firstname: v.firstname, lastname: v.lastname, groupId: toId(v.group_id) }),
+/**
+ * The email identifies a customer on both sides (the ids differ until Commerce assigns one); typed
+ * by the fields back-office and Commerce customers share, so both directions use the same signature.
+ */
+type Shared = Pick<Customer, 'email' | 'firstname' | 'lastname' | 'group_id'>
+const echo = {
+  key: (v: Shared) => v.email?.toLowerCase(),
+  fields: (v: Shared) => ({ firstname: v.firstname, lastname: v.lastname, groupId: toId(v.group_id) }),
 }
 
 /** Event code → Commerce effect. */
@@ -58,8 +62,8 @@ export const commerce: CommerceOf<typeof schemas> = {
   },
   'com.adobe.commerce.observer.customer_save_commit_after': {
     echo: {
-      key: (d: { value: Customer }) => echo.key(d.value),
-      fields: (d: { value: Customer }) => echo.fields(d.value),
+      key: (d) => echo.key(d.value),
+      fields: (d) => echo.fields(d.value),
     },
   },
 }

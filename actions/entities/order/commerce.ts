@@ -7,7 +7,7 @@
  */
 import type { CommerceOf } from '../../lib/entity-definition'
 import type { Infer } from '../schema-kit'
-import { commerceId, type EchoSignature } from '../../lib/commerce/effect-declaration'
+import { commerceId } from '../../lib/commerce/effect-declaration'
 import type { schemas, shipmentCreateValue, shipmentUpdateValue, statusUpdateValue } from './schemas'
 
 type StatusUpdate = Infer<typeof statusUpdateValue>
@@ -22,7 +22,7 @@ const tracks = (v: Shipment) =>
     carrier_code: t.carrierCode ?? 'custom',
   }))
 
-const echo: EchoSignature = {
+const echo = {
   key: (v: StatusUpdate) => String(v.id),
   fields: (v: StatusUpdate) => ({ status: v.status }),
 }

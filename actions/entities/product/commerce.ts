@@ -5,7 +5,6 @@
  * so a redelivered create updates the product; a delete of a product already gone is applied.
  */
 import { toNumber, type CommerceOf } from '../../lib/entity-definition'
-import type { EchoSignature } from '../../lib/commerce/effect-declaration'
 import type { Infer } from '../schema-kit'
 import type { schemas } from './schemas'
 
@@ -26,7 +25,7 @@ const body = (v: Product) => ({
 const bySku = (v: Product) => ({ sku: v.sku })
 
 /** What identifies our change when Commerce reports it back: the SKU, name and price. */
-const echo: EchoSignature = {
+const echo = {
   key: (v: Product) => v.sku,
   fields: (v: Product) => ({ name: v.name, price: v.price }),
 }
