@@ -9,7 +9,7 @@ import widgetEvents from '../../fixtures/entities/widget/events.json'
 import { definition as widget } from '../../fixtures/entities/widget/definition'
 import { createEventRegistry } from '../../../actions/lib/event-registry'
 import { createEntityPipeline, type PipelineDeps } from '../../../actions/lib/entity-pipeline'
-import { entityDefinitions } from '../../../actions/entities/catalog'
+import { entityDefinitions, loadEntityDefinitions } from '../../../actions/entities/catalog'
 import { buildValueSchemas } from '../../../actions/entities/value-schemas'
 import type { CanonicalEvent } from '../../../actions/lib/canonical-event'
 
@@ -91,6 +91,14 @@ describe('a new entity: one folder + one events.json entry', () => {
   test('without its events.json entry the pipeline refuses to load', () => {
     expect(() => createEntityPipeline(widget, createEventRegistry(appCatalogue))).toThrow(
       'entities/widget: entity widget is not in events.json; be-observer.widget_update is not a widget event in events.json; com.adobe.commerce.observer.widget_save_commit_after is not a widget event in events.json',
+    )
+  })
+
+  test('the app finds entities by convention: events.json lists them, their folder defines them', () => {
+    expect(Object.keys(entityDefinitions)).toEqual(createEventRegistry(appCatalogue).entities())
+    // The fixture's folder is not under actions/entities, so the app's loader names what is missing.
+    expect(() => loadEntityDefinitions(registry)).toThrow(
+      /^events\.json lists entity widget, but actions\/entities\/widget\/definition\.ts does not load: Cannot find module/,
     )
   })
 })
