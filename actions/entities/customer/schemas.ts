@@ -35,8 +35,6 @@ export const schemas = {
   'be-observer.customer_update': customerValue,
   'be-observer.customer_delete': backofficeValue({ id: id().required() }),
   'com.adobe.commerce.observer.customer_save_commit_after': commerceCustomerData,
-  'com.adobe.commerce.observer.customer_delete_commit_after': commerceData({
-    entity_id: id().required(),
-    email: email(),
-  }),
+  // Commerce sends the whole customer on delete too; receivers have always seen its names and ids.
+  'com.adobe.commerce.observer.customer_delete_commit_after': commerceCustomerData,
 } as const

@@ -39,8 +39,5 @@ export const transforms: TransformsOf<typeof schemas> = {
   'be-observer.customer_update': fromBackoffice('update'),
   'be-observer.customer_delete': (v) => ({ entityId: String(v.id), fields: { operation: 'delete' } }),
   'com.adobe.commerce.observer.customer_save_commit_after': fromCommerce('save'),
-  'com.adobe.commerce.observer.customer_delete_commit_after': ({ value: v }) => ({
-    entityId: String(v.entity_id),
-    fields: compact({ operation: 'delete', email: v.email }),
-  }),
+  'com.adobe.commerce.observer.customer_delete_commit_after': fromCommerce('delete'),
 }
