@@ -1,44 +1,42 @@
 /**
- * Every entity the app handles, wired from its folder's schemas and transforms. The one place
- * that lists entity folders: each handler's `index.ts` picks its definition from here, ingestion
- * gets the schemas (value-schemas.ts) and the consumer's loop breaker the transforms.
- * Adding an entity: a line in events.json, a folder with schemas.ts/transform.ts/index.ts (and commerce.ts for its Commerce effects), a line
- * here, and its action in actions.config.yaml.
+ * Every entity the app handles, found by convention: each entity events.json lists has a folder
+ * here whose `definition.ts` exports `definition` (typed schemas, transforms and Commerce effects
+ * joined by defineEntity). Each handler's `index.ts` picks its definition from here, ingestion gets
+ * the schemas (value-schemas.ts) and the consumer's loop breaker the transforms.
+ *
+ * Adding an entity: its events in events.json, its folder (schemas.ts, transform.ts, commerce.ts
+ * when it changes Commerce, definition.ts, and the one-line index.ts entry point) and its action in
+ * actions.config.yaml (the deployment manifest). Nothing here lists the folders.
  */
+import { eventRegistry, type EventRegistry } from '../lib/event-registry'
 import type { EntityDefinition } from '../lib/entity-definition'
-import * as product from './product/schemas'
-import * as productT from './product/transform'
-import * as customer from './customer/schemas'
-import * as customerT from './customer/transform'
-import * as customerGroup from './customer-group/schemas'
-import * as customerGroupT from './customer-group/transform'
-import * as order from './order/schemas'
-import * as orderT from './order/transform'
-import * as stock from './stock/schemas'
-import * as stockT from './stock/transform'
-import * as productC from './product/commerce'
-import * as customerC from './customer/commerce'
-import * as customerGroupC from './customer-group/commerce'
-import * as orderC from './order/commerce'
-import * as stockC from './stock/commerce'
 
-const define = (
-  entity: string,
-  s: Pick<EntityDefinition, 'schemas'>,
-  t: Pick<EntityDefinition, 'transforms'>,
-  c?: Pick<EntityDefinition, 'commerce'>,
-): EntityDefinition => ({
-  entity,
-  schemas: s.schemas,
-  transforms: t.transforms,
-  commerce: c?.commerce,
-})
-
-/** Entity name → definition. */
-export const entityDefinitions: Readonly<Record<string, EntityDefinition>> = {
-  product: define('product', product, productT, productC),
-  customer: define('customer', customer, customerT, customerC),
-  'customer-group': define('customer-group', customerGroup, customerGroupT, customerGroupC),
-  order: define('order', order, orderT, orderC),
-  stock: define('stock', stock, stockT, stockC),
+/**
+ * Loads `./<entity>/definition`. The require path is a template on purpose: webpack bundles every
+ * `./<folder>/definition` module of this folder as a context module (so each bundle holds all the
+ * definitions, as an import list would), and Node/jest resolve it at run time.
+ * @throws Error naming the entity when its folder is missing or defines another entity.
+ */
+function loadDefinition(entity: string): EntityDefinition {
+  let mod: { definition?: EntityDefinition }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(`./${entity}/definition`) as { definition?: EntityDefinition }
+  } catch (err) {
+    throw new Error(
+      `events.json lists entity ${entity}, but actions/entities/${entity}/definition.ts does not load: ${(err as Error).message}`,
+    )
+  }
+  if (mod.definition?.entity !== entity)
+    throw new Error(`actions/entities/${entity}/definition.ts must export the definition of ${entity}`)
+  return mod.definition
 }
+
+/** Entity name → definition, for every entity of `registry`, in catalogue order. */
+export function loadEntityDefinitions(registry: EventRegistry): Readonly<Record<string, EntityDefinition>> {
+  return Object.fromEntries(registry.entities().map((entity) => [entity, loadDefinition(entity)]))
+}
+
+/** Entity name → definition (loaded once per warm container). */
+export const entityDefinitions: Readonly<Record<string, EntityDefinition>> =
+  loadEntityDefinitions(eventRegistry)

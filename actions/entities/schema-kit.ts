@@ -11,7 +11,7 @@
  *   `prepare` hook on the *raw* root value, before Joi sees it.
  */
 import BaseJoi from 'joi'
-import type { ObjectSchema, PartialSchemaMap, Schema, StringSchema } from 'joi'
+import type { ArraySchema, BooleanSchema, NumberSchema, PartialSchemaMap, Schema, StringSchema } from 'joi'
 
 /** Keys that could pollute prototypes if a consumer ever merged the value into an object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
@@ -69,59 +69,135 @@ const quietStrings = (joi: typeof BaseJoi) => ({
  * Joi with the forbidden-key guard on every object and array schema and value-free string
  * messages. Use it for every entity schema.
  */
-export const J: typeof BaseJoi = BaseJoi.extend(guarded('object'), guarded('array'), quietStrings)
+// `extend` is typed as returning `any`; the extensions only add messages and a prepare hook, so the
+// result has Joi's own API.
+export const J = BaseJoi.extend(guarded('object'), guarded('array'), quietStrings) as typeof BaseJoi
+
+/**
+ * A joi schema that also carries, at the type level only, the TypeScript type of the values it
+ * accepts (after joi's conversions). Built with the helpers below, so one declaration gives both
+ * the runtime validator (`.joi`) and the data type (`Infer<typeof schema>`); `R` records whether
+ * the key is required, which decides whether it is optional in the inferred object type.
+ */
+export class Field<T, R extends boolean = false> {
+  /** Phantom: never set at runtime, only read by `Infer`. */
+  declare readonly _type: T
+  declare readonly _required: R
+  constructor(
+    /** The runtime validator. */
+    readonly joi: Schema,
+  ) {}
+
+  /** The same schema with the value required (joi's `.required()`). */
+  required(): Field<T, true> {
+    return new Field<T, true>(this.joi.required())
+  }
+}
+
+/** Any typed schema. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyField = Field<any, boolean>
+
+/** The TypeScript type of the data a typed schema accepts. */
+export type Infer<F> = F extends Field<infer T, boolean> ? T : never
+
+/** Typed object shapes: the keys of `obj()` / `backofficeValue()` / `commerceData()`. */
+export type Shape = Readonly<Record<string, AnyField>>
+
+type RequiredKeys<S extends Shape> = {
+  [K in keyof S]: S[K] extends Field<unknown, true> ? K : never
+}[keyof S]
+type Flatten<T> = { [K in keyof T]: T[K] }
+
+/**
+ * The object type of a shape: required keys as required properties, the rest optional. No index
+ * signature: unknown keys pass validation (forward compatibility) but code cannot read them, so a
+ * transform reading a field the schema does not declare fails to compile.
+ */
+export type ObjectOf<S extends Shape> = Flatten<
+  { [K in RequiredKeys<S>]: Infer<S[K]> } & { [K in Exclude<keyof S, RequiredKeys<S>>]?: Infer<S[K]> }
+>
+
+const joiKeys = (shape: Shape): PartialSchemaMap =>
+  Object.fromEntries(Object.entries(shape).map(([k, f]) => [k, f.joi]))
+
+/** A string; refine it by passing the joi string schema (`str(J.string().trim().max(32))`). */
+export const str = (schema: StringSchema = J.string()): Field<string> => new Field(schema)
+
+/** A number (joi converts `"3"` to 3); refine it by passing the joi number schema. */
+export const num = (schema: NumberSchema = J.number()): Field<number> => new Field(schema)
+
+/** A boolean (joi converts `"true"`/`"false"`). */
+export const bool = (schema: BooleanSchema = J.boolean()): Field<boolean> => new Field(schema)
+
+/** An object with the given keys, unknown keys allowed (the policy above). */
+export const obj = <S extends Shape>(shape: S): Field<ObjectOf<S>> =>
+  new Field(J.object(joiKeys(shape)).unknown(true))
+
+/** An array of `item`, with optional size bounds. */
+export const arr = <F extends AnyField>(
+  item: F,
+  bounds: { min?: number; max?: number } = {},
+): Field<Infer<F>[]> => {
+  let schema: ArraySchema = J.array().items(item.joi)
+  if (bounds.min !== undefined) schema = schema.min(bounds.min)
+  if (bounds.max !== undefined) schema = schema.max(bounds.max)
+  return new Field(schema)
+}
 
 // Alternatives try the string form first, so a value keeps the representation it was sent in
 // (joi would otherwise convert "100" to 100 and receivers would see a different type).
 
 /** An identifier: a non-empty string (≤ 255 chars) or a non-negative integer (Commerce sends either). */
-export const id = (): Schema =>
-  J.alternatives().try(J.string().trim().min(1).max(255), J.number().integer().min(0))
+export const id = (): Field<string | number> =>
+  new Field(J.alternatives().try(J.string().trim().min(1).max(255), J.number().integer().min(0)))
 
 /** A SKU: a non-empty string of at most 64 characters (Commerce's own limit). */
-export const sku = (): Schema => J.string().trim().min(1).max(64)
+export const sku = (): Field<string> => new Field(J.string().trim().min(1).max(64))
 
 /** Short free text (names, codes, statuses). */
-export const text = (max = 255): StringSchema => J.string().allow('').max(max)
+export const text = (max = 255): Field<string> => new Field(J.string().allow('').max(max))
 
 /** A decimal that Commerce sends as a string (`"29.00"`) and back-offices as a number. */
-export const decimal = (): Schema =>
-  J.alternatives().try(
-    J.string()
-      .trim()
-      .pattern(/^-?\d+(\.\d+)?$/, 'a decimal number'),
-    J.number(),
+export const decimal = (): Field<string | number> =>
+  new Field(
+    J.alternatives().try(
+      J.string()
+        .trim()
+        .pattern(/^-?\d+(\.\d+)?$/, 'a decimal number'),
+      J.number(),
+    ),
   )
 
 /** An integer flag or small integer that may arrive as a string (`"1"`). */
-export const intLike = (): Schema =>
-  J.alternatives().try(
-    J.string()
-      .trim()
-      .pattern(/^-?\d+$/, 'an integer'),
-    J.number().integer(),
+export const intLike = (): Field<string | number> =>
+  new Field(
+    J.alternatives().try(
+      J.string()
+        .trim()
+        .pattern(/^-?\d+$/, 'an integer'),
+      J.number().integer(),
+    ),
   )
 
 /** An email address (no TLD list: internal domains are legitimate). */
-export const email = (): Schema =>
-  J.string()
-    .trim()
-    .email({ tlds: { allow: false } })
-    .max(254)
+export const email = (): Field<string> =>
+  new Field(
+    J.string()
+      .trim()
+      .email({ tlds: { allow: false } })
+      .max(254),
+  )
 
 /** A back-office `value` object (required): the given keys, unknown keys allowed. */
-export function backofficeValue(keys: PartialSchemaMap): ObjectSchema {
-  return J.object(keys).unknown(true).required()
+export function backofficeValue<S extends Shape>(keys: S): Field<ObjectOf<S>, true> {
+  return obj(keys).required()
 }
 
 /**
  * Commerce observer event data (required): `{value: {...}}` plus whatever Commerce adds around it
  * (e.g. `_metadata`), all unknown keys allowed.
  */
-export function commerceData(valueKeys: PartialSchemaMap): ObjectSchema {
-  return J.object({ value: J.object(valueKeys).unknown(true).required() })
-    .unknown(true)
-    .required()
+export function commerceData<S extends Shape>(valueKeys: S): Field<{ value: ObjectOf<S> }, true> {
+  return obj({ value: obj(valueKeys).required() }).required()
 }
-
-export type { EntitySchemas } from '../lib/entity-definition'

@@ -4,7 +4,8 @@
  * ingestion can share the schemas without bundling the pipeline or the openwhisk client.
  */
 import type { Schema } from 'joi'
-import type { CommerceDeclarations } from './commerce/effect-declaration'
+import type { CommerceCall, CommerceDeclarations, CommerceEffect } from './commerce/effect-declaration'
+import type { AnyField, Infer } from '../entities/schema-kit'
 
 /** The entity-specific part of a CanonicalEvent, produced by a transform. */
 export interface EntityChange {
@@ -16,8 +17,49 @@ export interface EntityChange {
   fields: Record<string, unknown>
 }
 
-/** Turns one event code's *validated* data into an EntityChange. Pure: no I/O, no clock. */
-export type EntityTransform = (data: never) => EntityChange
+/**
+ * The runtime form of a transform, as the pipeline holds it: it is only ever called with data the
+ * code's own schema has just validated (defineEntity pairs them; the pipeline checks the pairing).
+ */
+export type EntityTransform = (data: unknown) => EntityChange
+
+/** Turns one event code's *validated* data, typed by its schema, into an EntityChange. Pure. */
+export type Transform<F extends AnyField> = (data: Infer<F>) => EntityChange
+
+/** Event code → typed schema of its data (an entity's `schemas.ts`). */
+export type TypedSchemas = Readonly<Record<string, AnyField>>
+
+/**
+ * Event code → transform, each typed by the schema of the same code: a code without a transform,
+ * a transform for a code without a schema, or a transform reading a field its schema does not
+ * declare are compile errors.
+ */
+export type TransformsOf<S extends TypedSchemas> = { readonly [K in keyof S]: Transform<S[K]> }
+
+/** A Commerce call whose mappings read the validated data `V` of its code. */
+export type TypedCommerceCall<V> = Omit<CommerceCall, 'params' | 'body'> & {
+  params?: (value: V) => Record<string, string | number>
+  body?: (value: V) => unknown
+}
+
+/** A CommerceEffect (lib/commerce/effect-declaration.ts) typed by the data `V` of its code. */
+export type TypedCommerceEffect<V> = Omit<CommerceEffect, 'call' | 'onExists' | 'echo'> & {
+  call?: TypedCommerceCall<V>
+  /** `then` runs with the data plus the id the lookup found. */
+  onExists?: Omit<NonNullable<CommerceEffect['onExists']>, 'lookup' | 'then'> & {
+    lookup: TypedCommerceCall<V>
+    then: TypedCommerceCall<V & { id: string | number }>
+  }
+  echo?: { key: (value: V) => string | undefined; fields: (value: V) => Record<string, unknown> }
+}
+
+/**
+ * Event code → Commerce effect, keyed by the entity's own codes (a stray code is a compile error)
+ * and typed by each code's schema.
+ */
+export type CommerceOf<S extends TypedSchemas> = {
+  readonly [K in keyof S]?: TypedCommerceEffect<Infer<S[K]>>
+}
 
 /** Event code → schema of its CloudEvent `data`. */
 export type EntitySchemas = Readonly<Record<string, Schema>>
@@ -37,6 +79,25 @@ export interface EntityDefinition {
    * recognises a change we applied ourselves.
    */
   commerce?: CommerceDeclarations
+}
+
+/**
+ * An entity's definition from its typed parts (`schemas.ts`, `transform.ts`, `commerce.ts`): the
+ * joi validators come out of the typed schemas, so validation and the transforms' data types
+ * come from the same declaration.
+ */
+export function defineEntity<S extends TypedSchemas>(
+  entity: string,
+  parts: { schemas: S; transforms: TransformsOf<S>; commerce?: CommerceOf<S> },
+): EntityDefinition {
+  return {
+    entity,
+    schemas: Object.fromEntries(Object.entries(parts.schemas).map(([code, f]) => [code, f.joi])),
+    // The one place the data types are erased: each transform is stored under its schema's code and
+    // the pipeline only calls it with what that schema validated, i.e. an Infer<schema>.
+    transforms: parts.transforms as unknown as EntityTransforms,
+    commerce: parts.commerce as CommerceDeclarations | undefined,
+  }
 }
 
 /** Outcome of validating event data: the converted value, or the issues by path (never the payload). */

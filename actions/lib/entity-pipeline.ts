@@ -123,7 +123,7 @@ export function createEntityPipeline(
     const checked = validateWith(schema, event.data)
     if (!checked.ok) throw new ValidationError(validationMessage(event.type, checked.issues), checked.issues)
 
-    const change: EntityChange = transforms[event.type](checked.value as never)
+    const change: EntityChange = transforms[event.type](checked.value)
     const canonical: CanonicalEvent = {
       id: event.id,
       type: event.type,

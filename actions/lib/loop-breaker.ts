@@ -74,7 +74,7 @@ export function createCanonicalFingerprinter(definitions: readonly EntityDefinit
     if (!def || !transform) return undefined
     const checked = validateWith(def.schemas[code], data)
     if (!checked.ok) return undefined
-    const change = transform(checked.value as never)
+    const change = transform(checked.value)
     const fields = Object.fromEntries(Object.entries(change.fields).filter(([k]) => !VOLATILE_FIELDS.has(k)))
     const entityType = change.entityType ?? def.entity
     return {

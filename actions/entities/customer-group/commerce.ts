@@ -4,19 +4,12 @@
  * customer tax class). A create whose code exists (Commerce 400 "Customer Group already exists.")
  * is a redelivery: the group is found by code and updated. A delete of a group already gone is applied.
  */
-import { toId } from '../../lib/entity-definition'
-import {
-  commerceId,
-  searchByField,
-  type CommerceDeclarations,
-  type EchoSignature,
-} from '../../lib/commerce/effect-declaration'
+import { toId, type CommerceOf } from '../../lib/entity-definition'
+import type { Infer } from '../schema-kit'
+import { commerceId, searchByField } from '../../lib/commerce/effect-declaration'
+import type { groupValue, schemas } from './schemas'
 
-interface Group {
-  id: string | number
-  name?: string
-  tax_class_id?: string | number
-}
+type Group = Infer<typeof groupValue>
 
 const group = (v: Group, withId: boolean) => ({
   group: {
@@ -34,13 +27,13 @@ const update = {
 } as const
 
 /** The code (name) identifies a group on both sides. */
-const echo: EchoSignature = {
+const echo = {
   key: (v: Group) => v.name,
   fields: (v: Group) => ({ taxClassId: toId(v.tax_class_id ?? 3) }),
 }
 
 /** Event code → Commerce effect. */
-export const commerce: CommerceDeclarations = {
+export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.customer_group_create': {
     call: { method: 'POST', path: 'V1/customerGroups', body: (v: Group) => group(v, false) },
     onExists: {

@@ -5,21 +5,12 @@
  * address already exists in an associated website.") is a redelivery: the customer is found by
  * email (`GET /V1/customers/search`) and updated. A delete of a customer already gone is applied.
  */
-import { toId } from '../../lib/entity-definition'
-import {
-  commerceId,
-  searchByField,
-  type CommerceDeclarations,
-  type EchoSignature,
-} from '../../lib/commerce/effect-declaration'
+import { toId, type CommerceOf } from '../../lib/entity-definition'
+import type { Infer } from '../schema-kit'
+import { commerceId, searchByField } from '../../lib/commerce/effect-declaration'
+import type { customerValue, schemas } from './schemas'
 
-interface Customer {
-  id: string | number
-  email?: string
-  firstname?: string
-  lastname?: string
-  group_id?: string | number
-}
+type Customer = Infer<typeof customerValue>
 
 const customer = (v: Customer, withId: boolean) => ({
   customer: {
@@ -38,14 +29,18 @@ const update = {
   body: (v: Customer) => customer(v, true),
 } as const
 
-/** The email identifies a customer on both sides (the ids differ until Commerce assigns one). */
-const echo: EchoSignature = {
-  key: (v: Customer) => v.email?.toLowerCase(),
-  fields: (v: Customer) => ({ firstname: v.firstname, lastname: v.lastname, groupId: toId(v.group_id) }),
+/**
+ * The email identifies a customer on both sides (the ids differ until Commerce assigns one); typed
+ * by the fields back-office and Commerce customers share, so both directions use the same signature.
+ */
+type Shared = Pick<Customer, 'email' | 'firstname' | 'lastname' | 'group_id'>
+const echo = {
+  key: (v: Shared) => v.email?.toLowerCase(),
+  fields: (v: Shared) => ({ firstname: v.firstname, lastname: v.lastname, groupId: toId(v.group_id) }),
 }
 
 /** Event code → Commerce effect. */
-export const commerce: CommerceDeclarations = {
+export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.customer_create': {
     call: { method: 'POST', path: 'V1/customers', body: (v: Customer) => customer(v, false) },
     onExists: {
@@ -67,8 +62,8 @@ export const commerce: CommerceDeclarations = {
   },
   'com.adobe.commerce.observer.customer_save_commit_after': {
     echo: {
-      key: (d: { value: Customer }) => echo.key(d.value),
-      fields: (d: { value: Customer }) => echo.fields(d.value),
+      key: (d) => echo.key(d.value),
+      fields: (d) => echo.fields(d.value),
     },
   },
 }

@@ -2,7 +2,7 @@
  * Schemas of the `customer` events' CloudEvent `data`: the back-office `id` and Commerce's
  * `entity_id` are the customer's identity and are required.
  */
-import { backofficeValue, commerceData, email, id, text, type EntitySchemas } from '../schema-kit'
+import { backofficeValue, commerceData, email, id, text } from '../schema-kit'
 
 const customerFields = {
   id: id().required(),
@@ -23,14 +23,18 @@ const commerceCustomer = {
   updated_at: text(32),
 }
 
-/** Event code → schema of its data. */
-export const schemas: EntitySchemas = {
-  'be-observer.customer_create': backofficeValue(customerFields),
-  'be-observer.customer_update': backofficeValue(customerFields),
+/** A back-office create or update. */
+export const customerValue = backofficeValue(customerFields)
+
+/** A Commerce customer save or delete. */
+export const commerceCustomerData = commerceData(commerceCustomer)
+
+/** Event code → schema of its data (and, through `Infer`, its TypeScript type). */
+export const schemas = {
+  'be-observer.customer_create': customerValue,
+  'be-observer.customer_update': customerValue,
   'be-observer.customer_delete': backofficeValue({ id: id().required() }),
-  'com.adobe.commerce.observer.customer_save_commit_after': commerceData(commerceCustomer),
-  'com.adobe.commerce.observer.customer_delete_commit_after': commerceData({
-    entity_id: id().required(),
-    email: email(),
-  }),
-}
+  'com.adobe.commerce.observer.customer_save_commit_after': commerceCustomerData,
+  // Commerce sends the whole customer on delete too; receivers have always seen its names and ids.
+  'com.adobe.commerce.observer.customer_delete_commit_after': commerceCustomerData,
+} as const

@@ -2,38 +2,25 @@
  * `customer` events → canonical form: the back-office `id` or Commerce's `entity_id` is the
  * entity id; names are normalised to camelCase.
  */
-import { compact, toId, type EntityTransforms } from '../../lib/entity-definition'
+import { compact, toId, type Transform, type TransformsOf } from '../../lib/entity-definition'
+import type { commerceCustomerData, customerValue, schemas } from './schemas'
 
-interface BackofficeCustomer {
-  id: string | number
-  email?: string
-  firstname?: string
-  lastname?: string
-  group_id?: string | number
-}
-
-interface CommerceCustomer {
-  value: BackofficeCustomer & {
-    entity_id: string | number
-    website_id?: string | number
-    updated_at?: string
-  }
-}
-
-const fromBackoffice = (operation: string) => (v: BackofficeCustomer) => ({
-  entityId: String(v.id),
-  fields: compact({
-    operation,
-    email: v.email,
-    firstname: v.firstname,
-    lastname: v.lastname,
-    groupId: toId(v.group_id),
-  }),
-})
+const fromBackoffice =
+  (operation: string): Transform<typeof customerValue> =>
+  (v) => ({
+    entityId: String(v.id),
+    fields: compact({
+      operation,
+      email: v.email,
+      firstname: v.firstname,
+      lastname: v.lastname,
+      groupId: toId(v.group_id),
+    }),
+  })
 
 const fromCommerce =
-  (operation: string) =>
-  ({ value: v }: CommerceCustomer) => ({
+  (operation: string): Transform<typeof commerceCustomerData> =>
+  ({ value: v }) => ({
     entityId: String(v.entity_id),
     fields: compact({
       operation,
@@ -47,10 +34,10 @@ const fromCommerce =
   })
 
 /** Event code → transform. */
-export const transforms: EntityTransforms = {
+export const transforms: TransformsOf<typeof schemas> = {
   'be-observer.customer_create': fromBackoffice('create'),
   'be-observer.customer_update': fromBackoffice('update'),
-  'be-observer.customer_delete': fromBackoffice('delete'),
+  'be-observer.customer_delete': (v) => ({ entityId: String(v.id), fields: { operation: 'delete' } }),
   'com.adobe.commerce.observer.customer_save_commit_after': fromCommerce('save'),
   'com.adobe.commerce.observer.customer_delete_commit_after': fromCommerce('delete'),
 }

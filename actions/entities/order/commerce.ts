@@ -5,24 +5,13 @@
  * (`salesShipmentRepositoryV1`, which saves by `entity_id`). Order saves Commerce emits after
  * our status update are recognised as echoes by order id and status.
  */
-import {
-  commerceId,
-  type CommerceDeclarations,
-  type EchoSignature,
-} from '../../lib/commerce/effect-declaration'
+import type { CommerceOf } from '../../lib/entity-definition'
+import type { Infer } from '../schema-kit'
+import { commerceId } from '../../lib/commerce/effect-declaration'
+import type { schemas, shipmentCreateValue, shipmentUpdateValue, statusUpdateValue } from './schemas'
 
-interface StatusUpdate {
-  id: string | number
-  status: string
-  notifyCustomer?: boolean
-}
-interface Shipment {
-  id?: string | number
-  orderId: string | number
-  items?: { orderItemId: string | number; qty: number }[]
-  tracks?: { trackNumber: string; title?: string; carrierCode?: string }[]
-  comment?: { comment?: string; visibleOnFront?: boolean }
-}
+type StatusUpdate = Infer<typeof statusUpdateValue>
+type Shipment = Infer<typeof shipmentCreateValue>
 
 const items = (v: Shipment) =>
   (v.items ?? []).map((i) => ({ order_item_id: commerceId(i.orderItemId), qty: i.qty }))
@@ -33,13 +22,13 @@ const tracks = (v: Shipment) =>
     carrier_code: t.carrierCode ?? 'custom',
   }))
 
-const echo: EchoSignature = {
+const echo = {
   key: (v: StatusUpdate) => String(v.id),
   fields: (v: StatusUpdate) => ({ status: v.status }),
 }
 
 /** Event code → Commerce effect. */
-export const commerce: CommerceDeclarations = {
+export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.sales_order_status_update': {
     call: {
       method: 'POST',
@@ -76,7 +65,7 @@ export const commerce: CommerceDeclarations = {
     call: {
       method: 'POST',
       path: 'V1/shipment',
-      body: (v: Shipment) => ({
+      body: (v: Infer<typeof shipmentUpdateValue>) => ({
         entity: {
           ...(v.id !== undefined && { entity_id: commerceId(v.id) }),
           order_id: commerceId(v.orderId),

@@ -3,22 +3,35 @@
  * the back-office, order saves from Commerce. The order id is always required; a status update
  * without a status, or a shipment item without a positive quantity, is meaningless.
  */
-import { J, backofficeValue, commerceData, decimal, email, id, text, type EntitySchemas } from '../schema-kit'
+import {
+  J,
+  arr,
+  backofficeValue,
+  bool,
+  commerceData,
+  decimal,
+  email,
+  id,
+  num,
+  obj,
+  str,
+  text,
+} from '../schema-kit'
 
-const shipmentItem = J.object({
+const shipmentItem = obj({
   orderItemId: id().required(),
-  qty: J.number().positive().required(),
-}).unknown(true)
-const shipmentTrack = J.object({
+  qty: num(J.number().positive()).required(),
+})
+const shipmentTrack = obj({
   trackNumber: text().required(),
   title: text(),
   carrierCode: text(64),
-}).unknown(true)
-const shipmentComment = J.object({ comment: text(65_535), visibleOnFront: J.boolean() }).unknown(true)
+})
+const shipmentComment = obj({ comment: text(65_535), visibleOnFront: bool() })
 const shipmentFields = {
   orderId: id().required(),
-  items: J.array().items(shipmentItem).max(1000),
-  tracks: J.array().items(shipmentTrack).max(100),
+  items: arr(shipmentItem, { max: 1000 }),
+  tracks: arr(shipmentTrack, { max: 100 }),
   comment: shipmentComment,
 }
 
@@ -34,14 +47,21 @@ const commerceOrder = {
   updated_at: text(32),
 }
 
-/** Event code → schema of its data. */
-export const schemas: EntitySchemas = {
-  'be-observer.sales_order_status_update': backofficeValue({
-    id: id().required(),
-    status: J.string().trim().min(1).max(32).required(),
-    notifyCustomer: J.boolean(),
-  }),
-  'be-observer.sales_order_shipment_create': backofficeValue(shipmentFields),
-  'be-observer.sales_order_shipment_update': backofficeValue({ id: id().required(), ...shipmentFields }),
+/** A back-office status update. */
+export const statusUpdateValue = backofficeValue({
+  id: id().required(),
+  status: str(J.string().trim().min(1).max(32)).required(),
+  notifyCustomer: bool(),
+})
+
+/** A back-office shipment create (no shipment id yet) or update (with the shipment id). */
+export const shipmentCreateValue = backofficeValue(shipmentFields)
+export const shipmentUpdateValue = backofficeValue({ id: id().required(), ...shipmentFields })
+
+/** Event code → schema of its data (and, through `Infer`, its TypeScript type). */
+export const schemas = {
+  'be-observer.sales_order_status_update': statusUpdateValue,
+  'be-observer.sales_order_shipment_create': shipmentCreateValue,
+  'be-observer.sales_order_shipment_update': shipmentUpdateValue,
   'com.adobe.commerce.observer.sales_order_save_commit_after': commerceData(commerceOrder),
-}
+} as const

@@ -3,58 +3,34 @@
  * as entity id so a receiver subscribed to orders can fetch the order; the shipment id (when
  * the event has one) is a field.
  */
-import { compact, toId, toNumber, type EntityTransforms } from '../../lib/entity-definition'
+import { compact, toId, toNumber, type Transform, type TransformsOf } from '../../lib/entity-definition'
+import type { schemas, shipmentCreateValue, shipmentUpdateValue } from './schemas'
 
-interface StatusUpdate {
-  id: string | number
-  status: string
-  notifyCustomer?: boolean
-}
-
-interface Shipment {
-  id?: string | number
-  orderId: string | number
-  items?: { orderItemId: string | number; qty: number }[]
-  tracks?: { trackNumber: string; title?: string; carrierCode?: string }[]
-  comment?: { comment?: string; visibleOnFront?: boolean }
-}
-
-interface CommerceOrder {
-  value: {
-    entity_id: string | number
-    increment_id?: string
-    status?: string
-    state?: string
-    customer_email?: string
-    grand_total?: string | number
-    order_currency_code?: string
-    updated_at?: string
-  }
-}
-
-const shipment = (operation: string) => (v: Shipment) => ({
-  entityId: String(v.orderId),
-  fields: compact({
-    operation,
-    shipmentId: toId(v.id),
-    items: v.items?.map((i) => ({ orderItemId: String(i.orderItemId), qty: i.qty })),
-    tracks: v.tracks?.map((t) =>
-      compact({ trackNumber: t.trackNumber, title: t.title, carrierCode: t.carrierCode }),
-    ),
-    comment: v.comment?.comment,
-    commentVisibleOnFront: v.comment?.visibleOnFront,
-  }),
-})
+const shipment =
+  (operation: string): Transform<typeof shipmentCreateValue | typeof shipmentUpdateValue> =>
+  (v) => ({
+    entityId: String(v.orderId),
+    fields: compact({
+      operation,
+      shipmentId: 'id' in v ? toId(v.id) : undefined,
+      items: v.items?.map((i) => ({ orderItemId: String(i.orderItemId), qty: i.qty })),
+      tracks: v.tracks?.map((t) =>
+        compact({ trackNumber: t.trackNumber, title: t.title, carrierCode: t.carrierCode }),
+      ),
+      comment: v.comment?.comment,
+      commentVisibleOnFront: v.comment?.visibleOnFront,
+    }),
+  })
 
 /** Event code → transform. */
-export const transforms: EntityTransforms = {
-  'be-observer.sales_order_status_update': (v: StatusUpdate) => ({
+export const transforms: TransformsOf<typeof schemas> = {
+  'be-observer.sales_order_status_update': (v) => ({
     entityId: String(v.id),
     fields: compact({ operation: 'status_update', status: v.status, notifyCustomer: v.notifyCustomer }),
   }),
   'be-observer.sales_order_shipment_create': shipment('shipment_create'),
   'be-observer.sales_order_shipment_update': shipment('shipment_update'),
-  'com.adobe.commerce.observer.sales_order_save_commit_after': ({ value: v }: CommerceOrder) => ({
+  'com.adobe.commerce.observer.sales_order_save_commit_after': ({ value: v }) => ({
     entityId: String(v.entity_id),
     fields: compact({
       operation: 'save',

@@ -4,15 +4,11 @@
  * attribute set 4 "Default", description as a custom attribute). `POST /V1/products` saves by SKU,
  * so a redelivered create updates the product; a delete of a product already gone is applied.
  */
-import { toNumber } from '../../lib/entity-definition'
-import type { CommerceDeclarations, EchoSignature } from '../../lib/commerce/effect-declaration'
+import { toNumber, type CommerceOf } from '../../lib/entity-definition'
+import type { Infer } from '../schema-kit'
+import type { schemas } from './schemas'
 
-interface Product {
-  sku: string
-  name?: string
-  price?: number
-  description?: string
-}
+type Product = Infer<(typeof schemas)['be-observer.catalog_product_create']>
 
 const body = (v: Product) => ({
   product: {
@@ -29,13 +25,13 @@ const body = (v: Product) => ({
 const bySku = (v: Product) => ({ sku: v.sku })
 
 /** What identifies our change when Commerce reports it back: the SKU, name and price. */
-const echo: EchoSignature = {
+const echo = {
   key: (v: Product) => v.sku,
   fields: (v: Product) => ({ name: v.name, price: v.price }),
 }
 
 /** Event code → Commerce effect. */
-export const commerce: CommerceDeclarations = {
+export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.catalog_product_create': { call: { method: 'POST', path: 'V1/products', body }, echo },
   'be-observer.catalog_product_update': {
     call: { method: 'PUT', path: 'V1/products/{sku}', params: bySku, body },

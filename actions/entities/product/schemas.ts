@@ -2,22 +2,12 @@
  * Schemas of the `product` events' CloudEvent `data`. The SKU is the product's identity on both
  * sides (Commerce and back-office), so it is required everywhere.
  */
-import {
-  J,
-  backofficeValue,
-  commerceData,
-  decimal,
-  id,
-  intLike,
-  sku,
-  text,
-  type EntitySchemas,
-} from '../schema-kit'
+import { J, backofficeValue, commerceData, decimal, id, intLike, num, sku, text } from '../schema-kit'
 
 const productFields = {
   sku: sku().required(),
   name: text(),
-  price: J.number().min(0),
+  price: num(J.number().min(0)),
   description: text(65_535),
 }
 
@@ -32,8 +22,8 @@ const commerceProduct = {
   updated_at: text(32),
 }
 
-/** Event code → schema of its data. */
-export const schemas: EntitySchemas = {
+/** Event code → schema of its data (and, through `Infer`, its TypeScript type). */
+export const schemas = {
   'be-observer.catalog_product_create': backofficeValue(productFields),
   'be-observer.catalog_product_update': backofficeValue(productFields),
   'be-observer.catalog_product_delete': backofficeValue({ sku: sku().required() }),
@@ -42,4 +32,4 @@ export const schemas: EntitySchemas = {
     entity_id: id(),
     sku: sku().required(),
   }),
-}
+} as const

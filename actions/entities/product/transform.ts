@@ -2,38 +2,36 @@
  * `product` events → canonical form. The SKU is the entity id for both sources, so a receiver
  * sees the same product whether the change came from Commerce or the back-office.
  */
-import { compact, toFlag, toId, toNumber, type EntityTransforms } from '../../lib/entity-definition'
+import {
+  compact,
+  toFlag,
+  toId,
+  toNumber,
+  type Transform,
+  type TransformsOf,
+} from '../../lib/entity-definition'
+import type { schemas } from './schemas'
 
-interface BackofficeProduct {
-  sku: string
-  name?: string
-  price?: number
-  description?: string
-}
+type S = typeof schemas
 
-interface CommerceProduct {
-  value: {
-    entity_id?: string | number
-    sku: string
-    name?: string
-    price?: string | number
-    status?: string | number
-    type_id?: string
-    updated_at?: string
-  }
-}
-
-const fromBackoffice = (operation: string) => (v: BackofficeProduct) => ({
-  entityId: v.sku,
-  fields: compact({ operation, sku: v.sku, name: v.name, price: v.price, description: v.description }),
-})
+const fromBackoffice =
+  (
+    operation: string,
+  ): Transform<S['be-observer.catalog_product_create' | 'be-observer.catalog_product_update']> =>
+  (v) => ({
+    entityId: v.sku,
+    fields: compact({ operation, sku: v.sku, name: v.name, price: v.price, description: v.description }),
+  })
 
 /** Event code → transform. */
-export const transforms: EntityTransforms = {
+export const transforms: TransformsOf<S> = {
   'be-observer.catalog_product_create': fromBackoffice('create'),
   'be-observer.catalog_product_update': fromBackoffice('update'),
-  'be-observer.catalog_product_delete': fromBackoffice('delete'),
-  'com.adobe.commerce.observer.catalog_product_save_commit_after': ({ value: v }: CommerceProduct) => ({
+  'be-observer.catalog_product_delete': (v) => ({
+    entityId: v.sku,
+    fields: compact({ operation: 'delete', sku: v.sku }),
+  }),
+  'com.adobe.commerce.observer.catalog_product_save_commit_after': ({ value: v }) => ({
     entityId: v.sku,
     fields: compact({
       operation: 'save',
@@ -47,7 +45,7 @@ export const transforms: EntityTransforms = {
       updatedAt: v.updated_at,
     }),
   }),
-  'com.adobe.commerce.observer.catalog_product_delete_commit_after': ({ value: v }: CommerceProduct) => ({
+  'com.adobe.commerce.observer.catalog_product_delete_commit_after': ({ value: v }) => ({
     entityId: v.sku,
     fields: compact({ operation: 'delete', sku: v.sku, commerceId: toId(v.entity_id) }),
   }),

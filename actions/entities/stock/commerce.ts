@@ -5,22 +5,17 @@
  * so a redelivery is harmless. Source-item saves do not emit the legacy
  * `cataloginventory_stock_item_save_commit_after`, so there is no echo to recognise.
  */
-import type { CommerceDeclarations } from '../../lib/commerce/effect-declaration'
-
-interface StockItem {
-  sku: string
-  source?: string
-  quantity: number
-  outOfStock?: boolean
-}
+import type { CommerceOf } from '../../lib/entity-definition'
+import type { Infer } from '../schema-kit'
+import type { schemas, stockBatch } from './schemas'
 
 /** Event code → Commerce effect. */
-export const commerce: CommerceDeclarations = {
+export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.catalog_stock_update': {
     call: {
       method: 'POST',
       path: 'V1/inventory/source-items',
-      body: (items: StockItem[]) => ({
+      body: (items: Infer<typeof stockBatch>) => ({
         sourceItems: items.map((i) => ({
           sku: i.sku,
           source_code: i.source || 'default',

@@ -3,18 +3,21 @@
  * per-source quantities, at most 1000 per event); Commerce sends one stock item. The SKU is
  * required on both: it is the stock's identity for receivers.
  */
-import { J, commerceData, decimal, id, intLike, sku, text, type EntitySchemas } from '../schema-kit'
+import { J, arr, bool, commerceData, decimal, id, intLike, num, obj, sku, text } from '../schema-kit'
 
-const stockItem = J.object({
+const stockItem = obj({
   sku: sku().required(),
   source: text(64),
-  quantity: J.number().required(),
-  outOfStock: J.boolean(),
-}).unknown(true)
+  quantity: num(J.number()).required(),
+  outOfStock: bool(),
+})
 
-/** Event code → schema of its data. */
-export const schemas: EntitySchemas = {
-  'be-observer.catalog_stock_update': J.array().items(stockItem).min(1).max(1000).required(),
+/** A back-office batch of per-source quantities. */
+export const stockBatch = arr(stockItem, { min: 1, max: 1000 }).required()
+
+/** Event code → schema of its data (and, through `Infer`, its TypeScript type). */
+export const schemas = {
+  'be-observer.catalog_stock_update': stockBatch,
   'com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after': commerceData({
     item_id: id(),
     product_id: id(),
@@ -23,4 +26,4 @@ export const schemas: EntitySchemas = {
     is_in_stock: intLike(),
     source_code: text(64),
   }),
-}
+} as const

@@ -3,29 +3,12 @@
  * SKUs: its entity id is the distinct SKUs joined with commas (in event order) and the per-source
  * quantities are in `items`.
  */
-import { compact, toFlag, toId, toNumber, type EntityTransforms } from '../../lib/entity-definition'
-
-interface StockItem {
-  sku: string
-  source?: string
-  quantity: number
-  outOfStock?: boolean
-}
-
-interface CommerceStockItem {
-  value: {
-    item_id?: string | number
-    product_id?: string | number
-    sku: string
-    qty?: string | number
-    is_in_stock?: string | number
-    source_code?: string
-  }
-}
+import { compact, toFlag, toId, toNumber, type TransformsOf } from '../../lib/entity-definition'
+import type { schemas } from './schemas'
 
 /** Event code → transform. */
-export const transforms: EntityTransforms = {
-  'be-observer.catalog_stock_update': (items: StockItem[]) => ({
+export const transforms: TransformsOf<typeof schemas> = {
+  'be-observer.catalog_stock_update': (items) => ({
     entityId: [...new Set(items.map((i) => i.sku))].join(','),
     fields: {
       operation: 'update',
@@ -39,9 +22,7 @@ export const transforms: EntityTransforms = {
       ),
     },
   }),
-  'com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after': ({
-    value: v,
-  }: CommerceStockItem) => ({
+  'com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after': ({ value: v }) => ({
     entityId: v.sku,
     fields: compact({
       operation: 'save',
