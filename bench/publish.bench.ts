@@ -16,6 +16,7 @@
  *   the real `openwhisk` client (1 subscription).
  * Bounded: a fixed number of events per phase and a time cap per phase.
  */
+import './with-state-ajv-memo'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import openwhisk from 'openwhisk'
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { main: subscriptions } =
       require('../actions/admin/subscriptions') as typeof import('../actions/admin/subscriptions')
+    const BENCH_ORG = 'BENCH@AdobeOrg'
     const inputs = {
       LOG_LEVEL: 'error',
       WEBHOOK_URL_ALLOWLIST: 'http://127.0.0.1',
@@ -161,6 +163,9 @@ async function main(): Promise<void> {
             ...inputs,
             __ow_method: 'post',
             __ow_path: '',
+            // The admin API serves only the allowed org (ADMIN_ALLOWED_ORGS, default OAUTH_ORG_ID).
+            ADMIN_ALLOWED_ORGS: BENCH_ORG,
+            __ow_headers: { 'x-gw-ims-org-id': BENCH_ORG },
             name: `b${created.n}`,
             eventTypes: ['*'],
             url: sink.url,
