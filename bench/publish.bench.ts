@@ -124,11 +124,11 @@ async function main(): Promise<void> {
   try {
     Object.assign(process.env, clientEnv(stack))
     const store = await openStateStore()
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { main: publish } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the env is set
       require('../actions/publisher/publish') as typeof import('../actions/publisher/publish')
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { main: subscriptions } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the env is set
       require('../actions/admin/subscriptions') as typeof import('../actions/admin/subscriptions')
     const inputs = {
       LOG_LEVEL: 'error',

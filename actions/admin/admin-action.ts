@@ -28,7 +28,7 @@ export const ADMIN_INPUT_KEYS: ReadonlySet<string> = new Set([
  */
 export function allowedAdminOrgs(params: Record<string, unknown>): string[] {
   const list = (v: unknown) =>
-    String(v ?? '')
+    (typeof v === 'string' ? v : '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)

@@ -87,7 +87,7 @@ export function createCommerceEffects(deps: {
       if (!ok(found)) return failed(label(exists.lookup, event.value), found)
       const id = exists.id(found.body)
       if (id === undefined) return failed(what, r)
-      const withId = { ...event.value, id }
+      const withId: Record<string, unknown> = { ...(event.value as Record<string, unknown>), id }
       const update = label(exists.then, withId)
       r = await send(exists.then, withId)
       if (!ok(r)) return failed(update, r)

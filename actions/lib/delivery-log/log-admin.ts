@@ -65,7 +65,20 @@ export interface Freshness {
 const time = Joi.alternatives(Joi.number().integer().min(0), Joi.string().isoDate()).custom(
   (v: number | string) => (typeof v === 'number' ? v : Date.parse(v)),
 )
-const querySchema = Joi.object({
+/** A query as the schema returns it (status split, times as epoch ms, limit defaulted). */
+interface RawLogQuery {
+  status?: DeliveryStatus[]
+  type?: string
+  subscription?: string
+  eventId?: string
+  entityId?: string
+  from?: number
+  to?: number
+  limit: number
+  cursor?: string
+}
+
+const querySchema = Joi.object<RawLogQuery>({
   status: Joi.alternatives(Joi.array().items(Joi.string()), Joi.string()).custom((v: string | string[]) => {
     const list = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean)
     if (!list.length || list.some((s) => !(DELIVERY_STATUSES as readonly string[]).includes(s))) {
@@ -94,13 +107,14 @@ export interface LogQuery extends LogFilter {
 
 /** Validates a listing/export query (query-string values arrive as strings). */
 export function parseLogQuery(input: Record<string, unknown>): LogQuery {
-  const { value, error } = querySchema.validate(input, {
+  const result = querySchema.validate(input, {
     abortEarly: false,
     convert: true,
     messages: QUIET_MESSAGES,
     errors: { label: 'path' },
   })
-  if (error) throw toValidationError('invalid log query', error)
+  if (result.error) throw toValidationError('invalid log query', result.error)
+  const value = result.value
   const q: LogQuery = { limit: value.limit }
   if (value.status) q.status = value.status
   if (value.type !== undefined) q.eventType = value.type

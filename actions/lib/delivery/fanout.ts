@@ -42,7 +42,7 @@ export async function fanOut(
 }
 
 const textOf = (body: Record<string, unknown>, key: 'message' | 'error'): string | undefined =>
-  typeof body[key] === 'string' ? (body[key] as string) : undefined
+  typeof body[key] === 'string' ? body[key] : undefined
 
 /**
  * A Propagator running the fan-out in this activation. Its status is the publish action's

@@ -91,7 +91,7 @@ const EMPTY: SubscriptionsDocument = { writtenAt: 0, subscriptions: [] }
 /** Creates the store. */
 export function createSubscriptionStore(options: SubscriptionStoreOptions): SubscriptionStore {
   const { store, now, defaultSubscription } = options
-  const cache: SubscriptionCache = options.cache ?? new Map()
+  const cache: SubscriptionCache = options.cache ?? (new Map() as SubscriptionCache)
   const cacheTtlMs = options.cacheTtlMs ?? 0
 
   async function read(fresh: boolean): Promise<SubscriptionsDocument> {

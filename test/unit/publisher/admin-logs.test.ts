@@ -23,7 +23,7 @@ afterEach(async () => {
 })
 
 function logs(h: H, method: string, path: string, query: Record<string, unknown> = {}): Promise<Res> {
-  return logsApi({ ...inputs(), __ow_method: method, __ow_path: path, ...query }, h.overrides) as Promise<Res>
+  return logsApi({ ...inputs(), __ow_method: method, __ow_path: path, ...query }, h.overrides)
 }
 
 /** Runs the sweeper, which brings the index up to date. */

@@ -28,7 +28,7 @@ function call(
       ...body,
     },
     h.overrides,
-  ) as Promise<Res>
+  )
 }
 
 const valid = {
