@@ -10,7 +10,7 @@
 import { describeError } from '../errors'
 import type { CanonicalEvent } from '../canonical-event'
 import type { PropagationOutcome, Propagator } from '../propagator'
-import { activationDeadline, openDeliveryRuntime, type RuntimeOverrides } from './action-deps'
+import { answerBy, type DeliveryRuntime } from './action-deps'
 import { publishEvent, publishResponse } from './publish-event'
 
 /** The publish action's result shape. */
@@ -20,23 +20,21 @@ export interface FanoutResult {
 }
 
 /**
- * Opens the delivery runtime from `params` (config, State, subscriptions) and fans `event` out.
- * Throws only what `openDeliveryRuntime` and `publishEvent` throw (config 500, State 503).
+ * Fans `event` out with the activation's delivery runtime, answering before its time budget and
+ * the platform deadline (`platformDeadline`, epoch ms, when known). Throws only what `publishEvent`
+ * throws (State 503).
  */
 export async function fanOut(
   event: CanonicalEvent,
-  params: Record<string, unknown>,
-  actionName: string,
-  overrides: RuntimeOverrides = {},
-  platformDeadline: string | undefined = process.env.__OW_DEADLINE,
+  rt: DeliveryRuntime,
+  platformDeadline: number | undefined,
 ): Promise<FanoutResult> {
-  const rt = await openDeliveryRuntime(params, actionName, overrides)
   const summary = await publishEvent(event, {
     ...rt,
     timeoutMs: rt.config.deliveryTimeoutMs,
     concurrency: rt.config.concurrency,
     inlineRetryMaxDelayMs: rt.config.inlineRetryMaxDelayMs,
-    deadlineMs: activationDeadline(rt.clock.now(), rt.config.publishTimeBudgetMs, platformDeadline),
+    deadlineMs: answerBy(rt.clock.now(), rt.config.publishTimeBudgetMs, platformDeadline),
   })
   return publishResponse(summary)
 }

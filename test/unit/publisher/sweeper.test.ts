@@ -2,14 +2,22 @@
  * publisher/sweeper through its entry point: due retries, dead letters, claims, parked and
  * orphaned deliveries, and maintenance (auto-disable, TTL refresh).
  */
-import { main as publish } from '../../../actions/publisher/publish'
-import { main as sweeper } from '../../../actions/publisher/sweeper'
-import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
+import { main as publishAction } from '../../../actions/publisher/publish'
+import { main as sweeperAction } from '../../../actions/publisher/sweeper'
+import { main as subscriptionsApiAction } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
-import { main as logsApi } from '../../../actions/admin/logs'
+import { main as logsApiAction } from '../../../actions/admin/logs'
 import { parseDlvKey } from '../../../actions/lib/delivery-log/log-keys'
 import { receiverPool } from '../../helpers/webhook-receiver'
 import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
+import { withRuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
+
+type PublisherResult = { statusCode: number; body: any }
+type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
+const publish = withRuntimeOverrides<PublisherResult>(publishAction)
+const sweeper = withRuntimeOverrides<PublisherResult>(sweeperAction)
+const subscriptionsApi = withRuntimeOverrides<AdminResult>(subscriptionsApiAction)
+const logsApi = withRuntimeOverrides<AdminResult>(logsApiAction)
 
 type H = ReturnType<typeof harness>
 const DAY = 86_400_000
@@ -31,10 +39,7 @@ function records(h: H): { key: string; record: DeliveryRecord }[] {
 }
 
 async function sweep(h: H, params: Record<string, unknown> = {}) {
-  const res = (await sweeper(
-    { ...inputs(), SWEEP_MAINTENANCE_EVERY_MINUTES: '1440', ...params },
-    h.overrides,
-  )) as { statusCode: number; body: Record<string, unknown> }
+  const res = await sweeper({ ...inputs(), SWEEP_MAINTENANCE_EVERY_MINUTES: '1440', ...params }, h.overrides)
   expect(res.statusCode).toBe(200)
   return res.body
 }
