@@ -13,8 +13,8 @@ import Joi from 'joi'
 import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { applyAttempt, attemptDelivery, nextAttemptNumber, type AttemptDeps } from '../delivery/attempt'
-import { mapBounded } from '../delivery/concurrency'
-import { QUIET_MESSAGES, toValidationError } from '../delivery/validation-errors'
+import { mapBounded } from '../bounded-concurrency'
+import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
 import type { RetryPolicy } from '../delivery/retry-policy'
 import { deactivate } from '../delivery/subscription-health'
 import { payloadForRetry } from '../delivery/sweep'
@@ -87,7 +87,7 @@ const querySchema = Joi.object<RawLogQuery>({
     return list
   }),
   type: Joi.string().max(256),
-  subscription: Joi.string().pattern(/^[a-z0-9-]{1,64}$/, 'subscription id'),
+  subscription: Joi.string().pattern(/^[a-z0-9-]{1,64}$/, 'a valid subscription id'),
   eventId: Joi.string().max(512),
   entityId: Joi.string().max(128),
   from: time,
@@ -95,7 +95,7 @@ const querySchema = Joi.object<RawLogQuery>({
   limit: Joi.number().integer().min(1).max(MAX_PAGE).default(50),
   cursor: Joi.string()
     .max(2048)
-    .pattern(/^[A-Za-z0-9_-]+$/, 'cursor'),
+    .pattern(/^[A-Za-z0-9_-]+$/, 'a valid cursor'),
 }).unknown(false)
 
 /** Parsed query. */

@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { KvStore } from '../kv-store'
-import { mapBounded } from '../delivery/concurrency'
+import { mapBounded } from '../bounded-concurrency'
 import type { DeliveryRecord } from './delivery-record'
 import { changeKey, DLV_PREFIX, parseDlvKey, recordKey } from './log-keys'
 import type { IndexReport, SubscriptionEdit } from './log-store'

@@ -5,7 +5,7 @@
 import Joi from 'joi'
 import type { CanonicalEvent } from '../canonical-event'
 import { ValidationError } from '../errors'
-import { QUIET_MESSAGES, toValidationError } from './validation-errors'
+import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
 
 const eventSchema = Joi.object({
   id: Joi.string().min(1).max(512).required(),

@@ -8,6 +8,7 @@
  * retries the event) when a record could not be written, exactly as the action did.
  */
 import { describeError } from '../errors'
+import { judgeStatus } from '../status-rule'
 import type { CanonicalEvent } from '../canonical-event'
 import type { PropagationOutcome, Propagator } from '../propagator'
 import { answerBy, type DeliveryRuntime } from './action-deps'
@@ -52,7 +53,7 @@ export function createInProcessPropagator(run: (event: CanonicalEvent) => Promis
     async propagate(event): Promise<PropagationOutcome> {
       try {
         const out = await run(event)
-        const ok = out.statusCode >= 200 && out.statusCode < 300
+        const ok = judgeStatus(out.statusCode).kind === 'success'
         return {
           statusCode: out.statusCode,
           message:

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { generateSecret } from '../webhook-signature'
 import type { DeliveryLogStore } from '../delivery-log/log-store'
 import { checkUrlAtCreation, type UrlPolicy } from '../delivery/url-policy'
-import { QUIET_MESSAGES, toValidationError } from '../delivery/validation-errors'
+import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
 import { statsOf, type SubscriptionStats } from '../delivery/subscription-health'
 import {
   createSubscriptionSchema,
