@@ -26,7 +26,7 @@ export const ADMIN_INPUT_KEYS: ReadonlySet<string> = new Set([
  * workspace's own org — `OAUTH_ORG_ID`, the org of the workspace credential the app is deployed
  * with (the org of `aio app use`). Empty means misconfigured: refuse everything (fail closed).
  */
-export function allowedAdminOrgs(params: Record<string, unknown>): string[] {
+function allowedAdminOrgs(params: Record<string, unknown>): string[] {
   const list = (v: unknown) =>
     (typeof v === 'string' ? v : '')
       .split(',')

@@ -33,7 +33,7 @@ export interface Route<D> {
 }
 
 /** Headers on every admin response: secrets are shown once and must not be cached. */
-export const ADMIN_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
+const ADMIN_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
 
 /**
  * Builds the request from web action params, dropping inputs (`inputKeys`) and platform params.

@@ -8,7 +8,7 @@ import type { EventsClientConfig } from '../../lib/io-events-ingress-client'
 import type { TokenSourceConfig } from '../../lib/ims-token'
 
 /** The authentication inputs auth.ts reads from `params` (its strategies are a plug-in point). */
-export const AUTH_INPUTS = [
+const AUTH_INPUTS = [
   'INGESTION_AUTH',
   'INGESTION_SECRET',
   'INGESTION_SECRETS_PREVIOUS',
@@ -18,7 +18,7 @@ export const AUTH_INPUTS = [
 ] as const
 
 /** x-api-key sent with a static token when OAUTH_CLIENT_ID is unset. */
-export const STATIC_TOKEN_API_KEY = 'commerce-event-hub'
+const STATIC_TOKEN_API_KEY = 'commerce-event-hub'
 
 /** What publishing needs. */
 export interface PublishingConfig {

@@ -15,7 +15,7 @@ export function commerceErrorMessage(body: unknown): string | undefined {
 }
 
 /** Replaces `%1`/`%name` placeholders; unknown placeholders stay as they are. */
-export function fillPlaceholders(message: string, parameters: unknown): string {
+function fillPlaceholders(message: string, parameters: unknown): string {
   if (Array.isArray(parameters)) {
     return message.replace(/%(\d+)/g, (m, n: string) => {
       const v: unknown = parameters[Number(n) - 1]

@@ -34,7 +34,7 @@ export interface CommerceEffects {
 }
 
 /** The handler status for a failed Commerce call. */
-export function handlerStatus(commerceStatus: number): number {
+function handlerStatus(commerceStatus: number): number {
   if (commerceStatus === 429) return 503
   if (commerceStatus === 504) return 504
   if (commerceStatus >= 500) return 502

@@ -25,11 +25,11 @@ import { DELIVERY_STATUSES, deliveryIdOf, isDeliveryId, type DeliveryStatus } fr
 import { BadCursorError, type DeliveryLogStore, type LogEntry, type LogFilter } from './log-store'
 
 /** Largest page of a listing or an export. */
-export const MAX_PAGE = 100
+const MAX_PAGE = 100
 /** Export pages stop before this many bytes (web action results are capped at 1 MB). */
-export const EXPORT_PAGE_BYTES = 900 * 1024
+const EXPORT_PAGE_BYTES = 900 * 1024
 /** Full records read in parallel by an export page. */
-export const EXPORT_READ_CONCURRENCY = 8
+const EXPORT_READ_CONCURRENCY = 8
 
 /** Dependencies of the log operations. */
 export interface LogAdminDeps extends AttemptDeps {

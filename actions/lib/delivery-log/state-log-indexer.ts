@@ -33,10 +33,10 @@ const HASH_CHARS = 8
 /** Records read in parallel. */
 const READ_CONCURRENCY = 16
 /** Default most records read per pass. */
-export const DEFAULT_MAX_READS = 5000
+const DEFAULT_MAX_READS = 5000
 
 /** 48-bit id hash (collision odds at 200K ids ≈ 7 × 10⁻⁵: a collision leaves one record unindexed). */
-export function idHash(id: string): string {
+function idHash(id: string): string {
   return createHash('sha1').update(id).digest('base64url').slice(0, HASH_CHARS)
 }
 const partitionOf = (hash: string): number => ALPHABET.indexOf(hash[0]) % SEEN_PARTITIONS

@@ -52,7 +52,7 @@ export interface DeliveryDeps {
 }
 
 /** Opens State; a failure is a 503 (transient: the caller retries). */
-export async function openDeliveryState(): Promise<KvStore> {
+async function openDeliveryState(): Promise<KvStore> {
   try {
     return await openStateStore()
   } catch (err) {

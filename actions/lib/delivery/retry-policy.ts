@@ -64,11 +64,6 @@ export function nextRetryDelay(
     : Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
 }
 
-/** Total time the schedule can span (used to keep retrying records alive at least that long). */
-export function scheduleSpanMs(policy: RetryPolicy): number {
-  return policy.delaysMs.reduce((a, b) => a + b, 0) * (1 + policy.jitter) + MAX_RETRY_AFTER_MS
-}
-
 /**
  * Reads a `Retry-After` header: delta-seconds or an HTTP date. Undefined when absent or unreadable.
  */

@@ -28,7 +28,7 @@ export interface UrlPolicy {
 export type UrlCheck = { ok: true; url: URL; allowlisted: boolean } | { ok: false; reason: string }
 
 /** Longest URL accepted. */
-export const MAX_URL_LENGTH = 2048
+const MAX_URL_LENGTH = 2048
 
 const blocked = new BlockList()
 for (const [net, prefix] of [
