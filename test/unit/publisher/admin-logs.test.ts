@@ -2,20 +2,17 @@
  * admin/logs through its entry point: list and filters from the sweeper's index, get with
  * attempts (a point read), retry of any delivery (delivered ones too), export to JSON.
  */
-import { main as logsApiAction } from '../../../actions/admin/logs'
-import { main as subscriptionsApiAction } from '../../../actions/admin/subscriptions'
-import { main as publishAction } from '../../../actions/publisher/publish'
-import { main as sweeperAction } from '../../../actions/publisher/sweeper'
 import { startReceiver, type Receiver } from '../../helpers/webhook-receiver'
-import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
-import { withRuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
-
-type PublisherResult = { statusCode: number; body: any }
-type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
-const logsApi = withRuntimeOverrides<AdminResult>(logsApiAction)
-const subscriptionsApi = withRuntimeOverrides<AdminResult>(subscriptionsApiAction)
-const publish = withRuntimeOverrides<PublisherResult>(publishAction)
-const sweeper = withRuntimeOverrides<PublisherResult>(sweeperAction)
+import {
+  aCanonicalEvent,
+  harness,
+  inputs,
+  SECRET_A,
+  logsApi,
+  subscriptionsApi,
+  publish,
+  sweeper,
+} from './fixtures'
 
 type H = ReturnType<typeof harness>
 type Res = {

@@ -1,13 +1,8 @@
 /**
  * admin/subscriptions through its entry point (routing by __ow_method/__ow_path).
  */
-import { main as apiAction } from '../../../actions/admin/subscriptions'
 import { isValidSecret } from '../../../actions/lib/webhook-signature'
-import { harness, inputs, SECRET_A, SECRET_B, TEST_ORG } from './fixtures'
-import { withRuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
-
-type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
-const api = withRuntimeOverrides<AdminResult>(apiAction)
+import { harness, inputs, SECRET_A, SECRET_B, TEST_ORG, subscriptionsApi as api } from './fixtures'
 
 type Res = {
   statusCode?: number

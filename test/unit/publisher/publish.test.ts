@@ -2,18 +2,10 @@
  * publisher/publish through its entry point, with a memory store, a fake clock and real HTTP
  * receivers on 127.0.0.1 (signatures checked with the `standardwebhooks` package).
  */
-import { main as publishAction } from '../../../actions/publisher/publish'
-import { main as subscriptionsApiAction } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
 import { parseDlvKey } from '../../../actions/lib/delivery-log/log-keys'
 import { closedPort, receiverPool } from '../../helpers/webhook-receiver'
-import { aCanonicalEvent, harness, inputs, SECRET_A, SECRET_B } from './fixtures'
-import { withRuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
-
-type PublisherResult = { statusCode: number; body: any }
-type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
-const publish = withRuntimeOverrides<PublisherResult>(publishAction)
-const subscriptionsApi = withRuntimeOverrides<AdminResult>(subscriptionsApiAction)
+import { aCanonicalEvent, harness, inputs, SECRET_A, SECRET_B, publish, subscriptionsApi } from './fixtures'
 
 type H = ReturnType<typeof harness>
 

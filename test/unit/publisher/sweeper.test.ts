@@ -2,22 +2,19 @@
  * publisher/sweeper through its entry point: due retries, dead letters, claims, parked and
  * orphaned deliveries, and maintenance (auto-disable, TTL refresh).
  */
-import { main as publishAction } from '../../../actions/publisher/publish'
-import { main as sweeperAction } from '../../../actions/publisher/sweeper'
-import { main as subscriptionsApiAction } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
-import { main as logsApiAction } from '../../../actions/admin/logs'
 import { parseDlvKey } from '../../../actions/lib/delivery-log/log-keys'
 import { receiverPool } from '../../helpers/webhook-receiver'
-import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
-import { withRuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
-
-type PublisherResult = { statusCode: number; body: any }
-type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
-const publish = withRuntimeOverrides<PublisherResult>(publishAction)
-const sweeper = withRuntimeOverrides<PublisherResult>(sweeperAction)
-const subscriptionsApi = withRuntimeOverrides<AdminResult>(subscriptionsApiAction)
-const logsApi = withRuntimeOverrides<AdminResult>(logsApiAction)
+import {
+  aCanonicalEvent,
+  harness,
+  inputs,
+  SECRET_A,
+  publish,
+  sweeper,
+  subscriptionsApi,
+  logsApi,
+} from './fixtures'
 
 type H = ReturnType<typeof harness>
 const DAY = 86_400_000

@@ -3,14 +3,13 @@
  * token by require-adobe-auth) must be in ADMIN_ALLOWED_ORGS, by default the workspace org
  * (OAUTH_ORG_ID). Checked before routing, for both admin actions.
  */
-import { main as subscriptionsAction } from '../../../actions/admin/subscriptions'
-import { main as logsAction } from '../../../actions/admin/logs'
-import { harness, inputs, TEST_ORG } from '../publisher/fixtures'
-import { withRuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
-
-type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
-const subscriptions = withRuntimeOverrides<AdminResult>(subscriptionsAction)
-const logs = withRuntimeOverrides<AdminResult>(logsAction)
+import {
+  harness,
+  inputs,
+  TEST_ORG,
+  subscriptionsApi as subscriptions,
+  logsApi as logs,
+} from '../publisher/fixtures'
 
 const FORBIDDEN = {
   error: {

@@ -3,12 +3,7 @@
  * parse of a JSON body) or inside a string `__ow_body`, so `{"__proto__":{"auth":…}}` can no longer
  * set fields past the schema's unknown-key check.
  */
-import { main as apiAction } from '../../../actions/admin/subscriptions'
-import { harness, inputs } from '../publisher/fixtures'
-import { withRuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
-
-type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
-const api = withRuntimeOverrides<AdminResult>(apiAction)
+import { harness, inputs, subscriptionsApi as api } from '../publisher/fixtures'
 
 const ORG = 'TESTORG@AdobeOrg'
 type Res = { statusCode?: number; body?: any; error?: { statusCode: number; body: { error: string } } }
