@@ -7,26 +7,6 @@ export default tseslint.config(
   {
     ignores: ['node_modules/**', 'dist/**', '.local/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
   },
-  {
-    // TEMPORARY — converted after merge: code being rewritten on other branches (delivery,
-    // subscriptions, publisher, admin, entities, entity pipeline, propagator, State emulator) and
-    // its tests. Each is linted once its branch is merged; then this block is deleted.
-    ignores: [
-      'actions/lib/delivery/**',
-      'actions/lib/delivery-log/**',
-      'actions/lib/subscriptions/**',
-      'actions/publisher/**',
-      'actions/admin/**',
-      'actions/lib/entity-pipeline.ts',
-      'actions/lib/propagator.ts',
-      'local/state/**',
-      'test/unit/delivery/**',
-      'test/unit/publisher/**',
-      'test/unit/pipeline/**',
-      'test/integration/publisher*.ts',
-      'bench/publish.bench.ts',
-    ],
-  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -125,13 +125,18 @@ async function main(): Promise<void> {
   try {
     Object.assign(process.env, clientEnv(stack))
     const store = await openStateStore()
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { main: publish } =
+    const { main: publishAction } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the env is set
       require('../actions/publisher/publish') as typeof import('../actions/publisher/publish')
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { main: subscriptions } =
+    const { main: subscriptionsAction } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the env is set
       require('../actions/admin/subscriptions') as typeof import('../actions/admin/subscriptions')
     const BENCH_ORG = 'BENCH@AdobeOrg'
+    const { withRuntimeOverrides } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the env is set
+      require('../actions/lib/delivery/action-deps') as typeof import('../actions/lib/delivery/action-deps')
+    const publish = withRuntimeOverrides<{ statusCode: number; body: unknown }>(publishAction)
+    const subscriptions = withRuntimeOverrides<{ statusCode?: number }>(subscriptionsAction)
     const inputs = {
       LOG_LEVEL: 'error',
       WEBHOOK_URL_ALLOWLIST: 'http://127.0.0.1',
@@ -158,7 +163,7 @@ async function main(): Promise<void> {
     ) => {
       const overrides = { store: kv.wrapped, logger: quiet, cache: new Map() }
       while (created.n < subs) {
-        const res = (await subscriptions(
+        const res = await subscriptions(
           {
             ...inputs,
             __ow_method: 'post',
@@ -172,7 +177,7 @@ async function main(): Promise<void> {
             secret: SECRET,
           },
           overrides,
-        )) as { statusCode?: number }
+        )
         if (res.statusCode !== 201) throw new Error(`could not create a subscription: ${JSON.stringify(res)}`)
         created.n++
       }

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     api_key: env.__OW_API_KEY,
     namespace: env.__OW_NAMESPACE,
   })
-  const kv = async (namespace: string) => fromAioState((await stateClient(stack, namespace)) as never)
+  const kv = async (namespace: string) => fromAioState(await stateClient(stack, namespace))
   const stores = { [NS0]: await kv(NS0), [NS10K]: await kv(NS10K), [ns]: await kv(ns) }
   const logsOf = (namespace: string) =>
     createStateLogStore({ store: stores[namespace], now: () => Date.now(), retentionSeconds: 30 * 86_400 })

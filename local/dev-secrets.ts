@@ -15,7 +15,7 @@ export interface DevSecrets {
 }
 
 /** File name inside DATA_DIR. */
-export const DEV_SECRETS_FILE = 'dev-secrets.json'
+const DEV_SECRETS_FILE = 'dev-secrets.json'
 
 /** Reads the dev secrets if `npm start` created them; undefined when absent, incomplete or corrupt. */
 export function readDevSecrets(dataDir: string): DevSecrets | undefined {
@@ -48,7 +48,7 @@ export interface CommerceIntegrationSecrets {
 }
 
 /** File name inside DATA_DIR of the local Commerce integration. */
-export const COMMERCE_INTEGRATION_FILE = 'commerce-integration.json'
+const COMMERCE_INTEGRATION_FILE = 'commerce-integration.json'
 
 /**
  * The local Commerce integration of `dataDir`, generated once (mode 0600) like the other dev

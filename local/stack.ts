@@ -13,7 +13,7 @@ import type { LocalService, StackContext } from './service'
 import { createStateService, type StateService } from './state'
 import { createRuntimeService, type RuntimeService } from './runtime'
 import { createEventsService, type EventsService } from './events'
-import { createCommerceService, type CommerceService, type LocalCommerceAuth } from './commerce'
+import { createCommerceService, type CommerceService } from './commerce'
 
 /** A running stack. */
 export interface Stack {
@@ -106,7 +106,7 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     if (localCommerce) {
       if (localCommerce !== 'integration' && localCommerce !== 'ims')
         throw new Error('LOCAL_COMMERCE must be integration or ims')
-      ctx.env = { ...ctx.env, ...commerce.actionEnv(localCommerce as LocalCommerceAuth) }
+      ctx.env = { ...ctx.env, ...commerce.actionEnv(localCommerce) }
     }
     const runtime = await createRuntimeService(ctx)
     services.push(runtime)

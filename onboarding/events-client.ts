@@ -7,7 +7,7 @@ import { readWorkspaceEnv } from './workspace-env'
 import { localWorkspace } from '../local/stack-config'
 
 /** The consumer action every registration delivers to. */
-export const CONSUMER_ACTION = 'event-hub/consumer'
+const CONSUMER_ACTION = 'event-hub/consumer'
 
 /** A client plus the workspace it targets. */
 export interface OnboardingConnection {

@@ -46,7 +46,7 @@ export function parseArgs(argv: string[]): OnboardArgs {
 const ICON: Record<Step['op'], string> = { create: '+', update: '~', unchanged: '=', delete: '-' }
 
 /** Formats the summary table printed at the end. */
-export function formatSummary(steps: Step[], dryRun: boolean): string {
+function formatSummary(steps: Step[], dryRun: boolean): string {
   const rows = (['provider', 'metadata', 'registration'] as const).map((kind) => {
     const s = summarise(steps.filter((x) => x.kind === kind))
     return `${kind.padEnd(13)}${String(s.create).padStart(8)}${String(s.update).padStart(8)}${String(s.unchanged).padStart(10)}${String(s.delete).padStart(8)}`

@@ -95,7 +95,7 @@ export interface ReconcileResult {
 }
 
 /** Registrations we own start with this, so `--prune` never touches anyone else's. */
-export const REGISTRATION_PREFIX = 'event-hub-'
+const REGISTRATION_PREFIX = 'event-hub-'
 
 const embedded = (res: any, key: string): any[] => res?._embedded?.[key] ?? (Array.isArray(res) ? res : [])
 

@@ -50,7 +50,7 @@ export function parseArgs(argv: string[]): SendArgs {
 }
 
 /** The webhook URL of the local stack configured by `env`. */
-export function defaultWebhookUrl(env: NodeJS.ProcessEnv): string {
+function defaultWebhookUrl(env: NodeJS.ProcessEnv): string {
   const { port, namespace } = loadStackConfig(env)
   return `http://127.0.0.1:${port}/api/v1/web/${namespace}/ingestion/webhook`
 }
@@ -67,7 +67,7 @@ export function signingSecrets(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** Builds the signed request for `args`. */
-export function buildRequest(args: SendArgs, secrets: string[], nowSeconds = Math.floor(Date.now() / 1000)) {
+function buildRequest(args: SendArgs, secrets: string[], nowSeconds = Math.floor(Date.now() / 1000)) {
   const def = eventRegistry.get(args.code)
   if (!def || def.provider !== 'backoffice') {
     const codes = eventRegistry.byProvider('backoffice').map((d) => d.code)

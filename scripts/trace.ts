@@ -67,7 +67,7 @@ const clip = (text: string, full: boolean, truncated: boolean) => {
 }
 
 /** Renders one registration's traces as text. */
-export function formatReport(report: TraceReport, full = false): string {
+function formatReport(report: TraceReport, full = false): string {
   const target = report.runtime_action
     ? `runtime action ${report.runtime_action}`
     : report.webhook_url

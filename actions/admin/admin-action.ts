@@ -1,17 +1,17 @@
 /**
- * The adapter both admin web actions share: check the caller's org, route (404/405 before State
- * is opened), open the delivery runtime, build the action's operations from it, run the handler,
- * and map any error in one place.
+ * The declaration both admin web actions share: check the caller's org, route (404/405 before State
+ * is opened), open the delivery runtime, build the action's operations from it, run the handler;
+ * the entry-point layer maps errors.
  */
-import { ConfigError, ForbiddenError, toErrorResponse } from '../lib/errors'
-import type { ErrorResponse } from '../lib/responses'
+import { defineAction, type ActionMain } from '../lib/action-entry'
+import { ConfigError, ForbiddenError } from '../lib/errors'
 import {
-  logServerFailure,
-  openDeliveryRuntime,
+  deliveryDeps,
+  deliveryRuntime,
+  type DeliveryDeps,
   type DeliveryRuntime,
-  type RuntimeOverrides,
 } from '../lib/delivery/action-deps'
-import { DELIVERY_INPUT_KEYS } from '../lib/delivery/delivery-config'
+import { DELIVERY_INPUT_KEYS, loadDeliveryConfig, type DeliveryConfig } from '../lib/delivery/delivery-config'
 import { matchRoute, toWebRequest, type Route, type WebResponse } from './web-router'
 
 /** Inputs of the admin layer itself (dropped from the request fields like the delivery inputs). */
@@ -26,9 +26,9 @@ export const ADMIN_INPUT_KEYS: ReadonlySet<string> = new Set([
  * workspace's own org — `OAUTH_ORG_ID`, the org of the workspace credential the app is deployed
  * with (the org of `aio app use`). Empty means misconfigured: refuse everything (fail closed).
  */
-export function allowedAdminOrgs(params: Record<string, unknown>): string[] {
+function allowedAdminOrgs(params: Record<string, unknown>): string[] {
   const list = (v: unknown) =>
-    String(v ?? '')
+    (typeof v === 'string' ? v : '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)
@@ -58,20 +58,25 @@ function checkCallerOrg(params: Record<string, unknown>): void {
     )
 }
 
-/** Serves one admin request: `routes` over the operations `build` makes from the runtime. */
-export async function serveAdmin<D>(
-  actionName: string,
+/**
+ * An admin web action: `routes` over the operations `build` makes from the delivery runtime. The
+ * caller's org and the route (404/405) are decided in the layer's request step, before the inputs
+ * are read and State is opened; errors are mapped by the layer (`toErrorResponse`).
+ */
+export function defineAdminAction<D>(
+  name: string,
   routes: readonly Route<D>[],
   build: (rt: DeliveryRuntime) => D,
-  params: Record<string, unknown>,
-  overrides: RuntimeOverrides = {},
-): Promise<WebResponse | ErrorResponse> {
-  try {
-    checkCallerOrg(params)
-    const run = matchRoute(routes, toWebRequest(params, ADMIN_INPUT_KEYS))
-    return await run(build(await openDeliveryRuntime(params, actionName, overrides)))
-  } catch (err) {
-    logServerFailure(err, actionName, overrides)
-    return toErrorResponse(err)
-  }
+): ActionMain<DeliveryConfig, DeliveryDeps, WebResponse> {
+  return defineAction({
+    name,
+    request: ({ params }) => {
+      checkCallerOrg(params)
+      return matchRoute(routes, toWebRequest(params, ADMIN_INPUT_KEYS))
+    },
+    config: loadDeliveryConfig,
+    deps: deliveryDeps,
+    handler: ({ request: run, config, clock, logger, deps }) =>
+      run(build(deliveryRuntime(config, { clock, logger }, deps))),
+  })
 }

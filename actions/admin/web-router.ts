@@ -33,7 +33,7 @@ export interface Route<D> {
 }
 
 /** Headers on every admin response: secrets are shown once and must not be cached. */
-export const ADMIN_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
+const ADMIN_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
 
 /**
  * Builds the request from web action params, dropping inputs (`inputKeys`) and platform params.
@@ -52,12 +52,17 @@ export function toWebRequest(params: Record<string, unknown>, inputKeys: Readonl
     for (const [k, v] of Object.entries(parsed)) defineField(fields, k, v)
   }
   safely(() => assertSafeJson(fields))
-  const path = String(params.__ow_path ?? '').replace(/\/+$/, '')
+  const path = (typeof params.__ow_path === 'string' ? params.__ow_path : '').replace(/\/+$/, '')
   const rawHeaders = params.__ow_headers
   const headers: Record<string, string> = {}
   if (rawHeaders && typeof rawHeaders === 'object')
     for (const [k, v] of Object.entries(rawHeaders)) if (typeof v === 'string') defineField(headers, k, v)
-  return { method: String(params.__ow_method ?? 'get').toLowerCase(), path, input: fields, headers }
+  return {
+    method: (typeof params.__ow_method === 'string' ? params.__ow_method : 'get').toLowerCase(),
+    path,
+    input: fields,
+    headers,
+  }
 }
 
 /** Own data property, whatever the key (never the `__proto__` setter). */

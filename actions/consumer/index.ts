@@ -14,7 +14,7 @@ import {
 } from '../lib/loop-breaker'
 import { routeEvent } from '../lib/event-router'
 import { openStateStore } from '../lib/kv-store'
-import { parsers, type ConfigSpec } from '../lib/config'
+import { logLevelField, parsers, type ConfigSpec } from '../lib/config'
 import { defineAction } from '../lib/action-entry'
 import { entityDefinitions } from '../entities/catalog'
 
@@ -37,6 +37,12 @@ const configSpec: ConfigSpec<ConsumerConfig> = {
     },
   },
 }
+
+/** Every input the consumer reads (LOG_LEVEL is the layer's); the manifest test compares it. */
+export const CONSUMER_INPUT_KEYS: ReadonlySet<string> = new Set([
+  logLevelField.key,
+  ...Object.values(configSpec).map((f) => f.key),
+])
 
 /** Runtime entry point. */
 export const main = defineAction({

@@ -132,7 +132,7 @@ export interface ActionMain<C, D, R> {
 }
 
 /** The deadline from Runtime's `__OW_DEADLINE` (epoch ms), read per activation. */
-export function activationDeadline(env: NodeJS.ProcessEnv, clock: Clock): Deadline {
+function activationDeadline(env: NodeJS.ProcessEnv, clock: Clock): Deadline {
   const raw = Number(env.__OW_DEADLINE)
   const at = Number.isFinite(raw) && raw > 0 ? raw : undefined
   return {

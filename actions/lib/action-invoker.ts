@@ -90,7 +90,7 @@ export interface OpenWhiskLike {
 }
 
 /** Maps an error thrown by the openwhisk client (HTTP status from the API, or a network error). */
-export function outcomeFromInvokeError(action: string, err: unknown): InvokeOutcome {
+function outcomeFromInvokeError(action: string, err: unknown): InvokeOutcome {
   const e = (isDict(err) ? err : {}) as { statusCode?: unknown; error?: unknown; message?: unknown }
   const detail = `invoke ${action}: ${String(e.message ?? err).slice(0, 500)}`
   // 502 from the API carries the activation record of an application error / crashed action.

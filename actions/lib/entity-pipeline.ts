@@ -17,11 +17,13 @@ import { createPublisherPropagator, DEFAULT_PUBLISHER_ACTION } from './propagato
 import { createRuntimeInvoker } from './action-invoker'
 import { actionSuccessResponse, actionErrorResponse, type ActionError, type ActionSuccess } from './responses'
 import { HttpError, ValidationError, toActionErrorResponse } from './errors'
-import { createLogger, type Logger } from './logger'
-import { loadConfig, parsers, logLevelField } from './config'
-import { systemClock, type Clock } from './clock'
+import type { Logger } from './logger'
+import { parsers, logLevelField, type ConfigSpec } from './config'
+import type { Clock } from './clock'
+import { defineAction, type ActionMain } from './action-entry'
 import { createInProcessPropagator, fanOut } from './delivery/fanout'
-import { DELIVERY_INPUT_KEYS } from './delivery/delivery-config'
+import { DELIVERY_INPUT_KEYS, loadDeliveryConfig } from './delivery/delivery-config'
+import { defaultDeliveryDeps, deliveryRuntime } from './delivery/action-deps'
 import type { CommerceEffects } from './commerce/effect-runner'
 import { COMMERCE_INPUTS, createCommerceEffectsFromParams } from './commerce/commerce-config'
 import { openStateStore } from './kv-store'
@@ -58,7 +60,7 @@ export interface EntityPipeline {
 /** Most schema issues listed in one error message (the rest are counted). */
 const MAX_ISSUES = 10
 
-const envelopeSchema = Joi.object({
+const envelopeSchema = Joi.object<EntityEvent>({
   type: Joi.string().min(1).max(255).required(),
   id: Joi.string().min(1).max(255).required(),
   data: Joi.any(),
@@ -68,10 +70,12 @@ const envelopeSchema = Joi.object({
 
 /** Reads the event out of the handler's params; 400 naming every problem. */
 export function parseEntityEvent(params: Record<string, unknown>): EntityEvent {
-  const { error, value } = envelopeSchema.validate(params, {
+  const checked: Joi.ValidationResult<EntityEvent> = envelopeSchema.validate(params, {
     abortEarly: false,
     errors: { wrap: { label: false } },
   })
+  const { error } = checked
+  const value = checked.value as EntityEvent
   if (error) {
     const issues = error.details.map((d) => d.message)
     throw new ValidationError(`invalid event: ${issues.join('; ')}`, issues)
@@ -187,9 +191,8 @@ export function createEntityPipeline(
   }
 }
 
-/** Inputs of every entity handler action (actions/entities/actions.config.yaml). */
+/** Inputs of every entity handler action (actions/entities/actions.config.yaml); LOG_LEVEL is the layer's. */
 export interface EntityHandlerConfig {
-  logLevel: string
   /** `in-process` (default): the fan-out runs in this activation; `action`: invoke PUBLISHER_ACTION. */
   fanoutMode: 'in-process' | 'action'
   publisherAction: string
@@ -197,8 +200,7 @@ export interface EntityHandlerConfig {
 
 const FANOUT_MODES = ['in-process', 'action'] as const
 
-const configSpec = {
-  logLevel: logLevelField,
+const handlerSpec: ConfigSpec<EntityHandlerConfig> = {
   fanoutMode: {
     key: 'FANOUT_MODE',
     default: 'in-process' as const,
@@ -211,52 +213,64 @@ const configSpec = {
   publisherAction: { key: 'PUBLISHER_ACTION', default: DEFAULT_PUBLISHER_ACTION, parse: parsers.string },
 }
 
+/** What the layer builds for each entity handler activation. */
+interface EntityHandlerDeps {
+  propagator: Propagator
+  commerce: CommerceEffects | undefined
+}
+
 /** Input names an entity handler reads: its own, the Commerce step's and the in-process fan-out's. */
 export const ENTITY_HANDLER_INPUT_KEYS: ReadonlySet<string> = new Set([
-  ...Object.values(configSpec).map((f) => f.key),
+  logLevelField.key,
+  ...Object.values(handlerSpec).map((f) => f.key),
   ...COMMERCE_INPUTS,
   ...DELIVERY_INPUT_KEYS,
 ])
 
 /**
- * The `main` of an entity handler action: the thin platform adapter around the pipeline
- * (config from params, logger with the correlation id, and the webhook fan-out: in-process by
- * default, or the publisher action over openwhisk with FANOUT_MODE=action).
- * The pipeline and its registry checks are built once, at module load.
+ * The `main` of an entity handler action: a declaration for the entry-point layer around the
+ * pipeline (config, logger with the correlation id, and the webhook fan-out: in-process by
+ * default, or the publisher action over openwhisk with FANOUT_MODE=action). The pipeline and its
+ * registry checks are built once, at module load; the pipeline answers its own errors, the layer
+ * those of the setup (inputs, invoker).
  */
 export function createEntityHandler(
   definition: EntityDefinition,
-): (params: Record<string, unknown>) => Promise<ActionSuccess | ActionError> {
+): ActionMain<EntityHandlerConfig, EntityHandlerDeps, unknown> {
   const pipeline = createEntityPipeline(definition)
-  const name = `entities/${definition.entity}`
-  return async function main(params) {
-    const correlationId =
+  return defineAction({
+    name: `entities/${definition.entity}`,
+    config: handlerSpec,
+    correlationId: (params) =>
       typeof params.correlationId === 'string'
         ? params.correlationId
         : typeof params.id === 'string'
           ? params.id
-          : undefined
-    let logger = createLogger(name, 'info', { correlationId })
-    try {
-      const config = loadConfig<EntityHandlerConfig>(params, configSpec)
-      logger = createLogger(name, config.logLevel, { correlationId })
-      const correlated = logger
-      const propagator =
+          : undefined,
+    deps: {
+      propagator: ({ config, params, clock, logger, deadline }) =>
         config.fanoutMode === 'action'
           ? createPublisherPropagator(createRuntimeInvoker(), config.publisherAction)
-          : createInProcessPropagator((event) => fanOut(event, params, name, { logger: correlated }))
-      const commerce = createCommerceEffectsFromParams(params, {
-        clock: systemClock,
-        logger,
-        store: openStateStore,
-        deadline: Number(process.env.__OW_DEADLINE) || undefined,
-      })
-      if (!commerce && definition.commerce?.[String(params.type)]?.call)
+          : createInProcessPropagator(async (event) => {
+              // Inputs and State are the fan-out's: their failures are the propagation's (500/503).
+              const delivery = loadDeliveryConfig(params)
+              const deps = await defaultDeliveryDeps(delivery)
+              return fanOut(event, deliveryRuntime(delivery, { clock, logger }, deps), deadline.at)
+            }),
+      commerce: ({ params, clock, logger, deadline }) =>
+        createCommerceEffectsFromParams(params, {
+          clock,
+          logger,
+          store: openStateStore,
+          deadline: deadline.at,
+        }),
+    },
+    handler: ({ params, deps, clock, logger }) => {
+      if (!deps.commerce && definition.commerce?.[String(params.type)]?.call)
         logger.warn('Commerce sync is off (COMMERCE_BASE_URL unset): change not applied to Commerce')
-      return await pipeline.handle(params, { propagator, clock: systemClock, logger, commerce })
-    } catch (err) {
-      logger.error('entity handler setup failed', { error: (err as Error)?.message ?? String(err) })
-      return toActionErrorResponse(err)
-    }
-  }
+      return pipeline.handle(params, { propagator: deps.propagator, clock, logger, commerce: deps.commerce })
+    },
+    errorResponse: toActionErrorResponse,
+    failureMessage: 'entity handler setup failed',
+  })
 }

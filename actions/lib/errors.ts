@@ -74,16 +74,6 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
-/** 429: throttled; retry later. */
-export class TooManyRequestsError extends HttpError {
-  constructor(
-    message = 'Too many requests',
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(429, message)
-  }
-}
-
 /** 500: the action is misconfigured (missing inputs). The message is logged, not returned. */
 export class ConfigError extends HttpError {
   constructor(

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto'
 import type { KvStore } from './kv-store'
 
 /** Prefix of idempotency keys in State. */
-export const IDEMPOTENCY_PREFIX = 'idem.'
+const IDEMPOTENCY_PREFIX = 'idem.'
 
 /** How long a published uid is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600

@@ -48,7 +48,7 @@ export interface AccessTokenProvider {
 }
 
 /** Tokens are refreshed this long before their expiry so a request never carries a token that dies in flight. */
-export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000
+const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000
 
 interface CacheEntry {
   token?: ExchangedToken

@@ -73,7 +73,7 @@ export type AioEventsInit = (
 ) => Promise<AioEventsClient>
 
 /** The real `@adobe/aio-lib-events` `init`, loaded lazily. */
-export const aioEventsInit: AioEventsInit = (orgId, apiKey, token, httpOptions) => {
+const aioEventsInit: AioEventsInit = (orgId, apiKey, token, httpOptions) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = require('@adobe/aio-lib-events') as { init: AioEventsInit }
   return lib.init(orgId, apiKey, token, httpOptions)

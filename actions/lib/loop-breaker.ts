@@ -18,15 +18,10 @@ import { validateWith, type EntityDefinition } from './entity-definition'
 export const DEFAULT_LOOP_TTL_SECONDS = 300
 
 /** State key prefix of the loop breaker. */
-export const LOOP_KEY_PREFIX = 'loop.'
+const LOOP_KEY_PREFIX = 'loop.'
 
 /** Fields that change on every save without being part of the change itself. */
-export const VOLATILE_FIELDS: ReadonlySet<string> = new Set([
-  'updatedAt',
-  'createdAt',
-  'updated_at',
-  'created_at',
-])
+const VOLATILE_FIELDS: ReadonlySet<string> = new Set(['updatedAt', 'createdAt', 'updated_at', 'created_at'])
 
 /** What identifies a change: which entity, and a digest of what changed. */
 export interface ChangeFingerprint {

@@ -4,6 +4,7 @@
  * invoke of `publisher/publish` with `{event}` (the PublishParams contract in canonical-event.ts).
  */
 import type { ActionInvoker } from './action-invoker'
+import { judgeStatus } from './status-rule'
 import type { CanonicalEvent, PublishParams } from './canonical-event'
 
 /** Default name of the publisher action (package/action in the app's namespace). */
@@ -41,7 +42,7 @@ export function createPublisherPropagator(
     async propagate(event) {
       const params: PublishParams = { event }
       const out = await invoker.invoke(action, params as unknown as Record<string, unknown>)
-      const ok = out.statusCode >= 200 && out.statusCode < 300
+      const ok = judgeStatus(out.statusCode).kind === 'success'
       const message =
         (ok ? textOf(out.body, 'message') : textOf(out.body, 'error')) ??
         (ok ? 'published' : `${action} answered ${out.statusCode}`)

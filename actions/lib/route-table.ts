@@ -22,7 +22,7 @@ export interface RouteTable {
 }
 
 /** Default handler action of an entity. */
-export const entityHandlerAction = (entity: string): string => `entities/${entity}`
+const entityHandlerAction = (entity: string): string => `entities/${entity}`
 
 /** Builds the table from every code in the registry. */
 export function createRouteTable(

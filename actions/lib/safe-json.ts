@@ -14,10 +14,10 @@
  */
 
 /** Keys that reach object prototypes when copied by assignment. */
-export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
 /** Default nesting bound for the app's own bodies (events and admin requests are shallow). */
-export const DEFAULT_MAX_DEPTH = 32
+const DEFAULT_MAX_DEPTH = 32
 
 /**
  * Why a body was refused. Messages name the problem and a path, never the payload, and read as a

@@ -8,7 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 const PREFIX = 'whsec_'
 
 /** Default tolerance between the sender's timestamp and our clock. */
-export const DEFAULT_TOLERANCE_SECONDS = 5 * 60
+const DEFAULT_TOLERANCE_SECONDS = 5 * 60
 
 /** Generates a new `whsec_` secret from 32 random bytes. */
 export function generateSecret(): string {
@@ -29,7 +29,7 @@ function keyOf(secret: string): Buffer {
 }
 
 /** `v1,<base64 HMAC>` for one secret. */
-export function signOne(secret: string, id: string, timestampSeconds: number, body: string | Buffer): string {
+function signOne(secret: string, id: string, timestampSeconds: number, body: string | Buffer): string {
   const mac = createHmac('sha256', keyOf(secret))
   mac.update(`${id}.${timestampSeconds}.`)
   mac.update(body)

@@ -4,7 +4,15 @@
  * (`customerGroupRepositoryV1`): request and response shapes, messages and status codes as
  * Adobe Commerce 2.4 answers them. Entities whose changes Commerce emits events for call `emit`.
  */
-import { bodyObject, CommerceHttpError, commerceDate, noSuchEntity, required, search } from './rest-kit'
+import {
+  bodyObject,
+  CommerceHttpError,
+  commerceDate,
+  noSuchEntity,
+  required,
+  scalarText,
+  search,
+} from './rest-kit'
 import type { Route } from './router'
 import type { Doc } from './store'
 
@@ -13,7 +21,7 @@ const PRODUCT_MISSING = "The product that was requested doesn't exist. Verify th
 /** Product save: POST and PUT both save by SKU (Commerce's ProductRepository::save is an upsert). */
 function saveProduct(c: Parameters<Route['handler']>[0], sku: string | undefined): Doc {
   const input = bodyObject(c.body, 'product')
-  const key = String(sku ?? input.sku ?? '').trim()
+  const key = scalarText(sku ?? input.sku).trim()
   if (!key) throw required('sku')
   if (key.length > 64) throw new CommerceHttpError(400, 'SKU length should be 64 characters maximum.')
   const existing = c.store.get('product', key)
@@ -107,7 +115,7 @@ function saveGroup(c: Parameters<Route['handler']>[0], id: number | undefined): 
   const input = bodyObject(c.body, 'group')
   const existing = id === undefined ? undefined : c.store.get('group', String(id))
   if (id !== undefined && !existing) throw noSuchEntity('id', id)
-  const code = String(input.code ?? existing?.code ?? '').trim()
+  const code = scalarText(input.code ?? existing?.code).trim()
   if (!code) throw required('code')
   if (code.length > 32)
     throw new CommerceHttpError(400, 'Customer Group code maximum length must be 32 characters.')
@@ -165,7 +173,8 @@ export const catalogRoutes: Route[] = [
       if (!doc) throw new CommerceHttpError(404, PRODUCT_MISSING)
       c.store.delete('product', c.params[0])
       for (const si of c.store.all('source_item'))
-        if (si.sku === doc.sku) c.store.delete('source_item', `${si.source_code}|${si.sku}`)
+        if (si.sku === doc.sku)
+          c.store.delete('source_item', `${scalarText(si.source_code)}|${scalarText(si.sku)}`)
       c.emit('catalog_product_delete_commit_after', { entity_id: String(doc.id), sku: doc.sku })
       return true
     },
@@ -177,7 +186,7 @@ export const catalogRoutes: Route[] = [
       const items = c.body !== null && typeof c.body === 'object' ? (c.body as Doc).sourceItems : undefined
       if (!Array.isArray(items)) throw required('sourceItems')
       for (const item of items as Doc[]) {
-        if (!item?.sku || !c.store.get('product', String(item.sku)))
+        if (!item?.sku || !c.store.get('product', scalarText(item.sku)))
           throw new CommerceHttpError(400, 'Could not save Source Item')
         if ((item.source_code ?? 'default') !== 'default')
           throw new CommerceHttpError(400, 'Could not save Source Item')

@@ -21,7 +21,7 @@ export interface EmitterConfig {
 }
 
 /** `_metadata` Commerce adds to every event. */
-export const COMMERCE_METADATA = {
+const COMMERCE_METADATA = {
   commerceEdition: 'Adobe Commerce',
   commerceVersion: '2.4.7',
   eventsClientVersion: '1.12.0',

@@ -243,7 +243,7 @@ export async function createCommerceService(ctx: StackContext): Promise<Commerce
         if (err instanceof CommerceHttpError) reply(res, err)
         else if (err instanceof StackHttpError) sendJson(res, err.status, { error: err.message })
         else {
-          ctx.log(`commerce: ${req.method} ${url.pathname} failed: ${(err as Error).stack ?? err}`)
+          ctx.log(`commerce: ${req.method} ${url.pathname} failed: ${(err as Error).stack ?? String(err)}`)
           reply(
             res,
             new CommerceHttpError(

@@ -4,7 +4,7 @@
  * these endpoints (Commerce creates them from carts): the store is seeded with one order and tests
  * add more through the local-only `/commerce/_local/orders` hook (see index.ts).
  */
-import { bodyObject, CommerceHttpError, commerceDate, required } from './rest-kit'
+import { bodyObject, CommerceHttpError, commerceDate, required, scalarText } from './rest-kit'
 import type { Route, RouteContext } from './router'
 import type { Doc } from './store'
 
@@ -107,7 +107,7 @@ export const orderRoutes: Route[] = [
       }
       order.status_histories = [entry, ...(order.status_histories as Doc[])]
       // A status in the history entry becomes the order's status (OrderManagement::addComment).
-      if (h.status) order.status = String(h.status)
+      if (h.status) order.status = scalarText(h.status)
       saveOrder(c, order)
       return true
     },
@@ -132,7 +132,7 @@ export const orderRoutes: Route[] = [
               }
               return { line: lines.find((l) => l.item_id === Number(id)), qty: Number(i.qty) }
             })
-          : lines.map((l) => ({ line: l as Item | undefined, qty: l.qty_ordered - l.qty_shipped }))
+          : lines.map((l) => ({ line: l, qty: l.qty_ordered - l.qty_shipped }))
       if (
         wanted.some((w) => !w.line || !(w.qty > 0) || w.qty > w.line.qty_ordered - w.line.qty_shipped) ||
         !wanted.some((w) => w.qty > 0)
@@ -180,9 +180,9 @@ export const orderRoutes: Route[] = [
     handler: (c) => {
       const input = bodyObject(c.body, 'entity')
       const existing =
-        input.entity_id === undefined ? undefined : c.store.get('shipment', String(input.entity_id))
+        input.entity_id === undefined ? undefined : c.store.get('shipment', scalarText(input.entity_id))
       if (input.entity_id !== undefined && !existing) throw new CommerceHttpError(404, ORDER_MISSING)
-      const order = orderOf(c, String(input.order_id ?? existing?.order_id ?? ''))
+      const order = orderOf(c, scalarText(input.order_id ?? existing?.order_id))
       const id = Number(existing?.entity_id ?? c.store.nextId('shipment'))
       const shipment: Doc = {
         ...(existing ?? { created_at: commerceDate(c.now()), increment_id: String(id).padStart(9, '0') }),

@@ -97,3 +97,11 @@ export function search(
   }
   return { items: page, search_criteria: criteria, total_count: found.length }
 }
+
+/**
+ * A scalar field of a JSON body as text (`''` for absent or non-scalar values, which the routes
+ * then reject as missing), instead of `String(obj)`'s `[object Object]`.
+ */
+export function scalarText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
+}

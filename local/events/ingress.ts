@@ -19,7 +19,7 @@ import { createRateLimiter } from './rate-limiter'
 import type { RouteContext } from './router'
 
 /** Ingress limits. */
-export const INGRESS_POLICY = { maxBytes: 1024 * 1024, throttleLimit: 3000, throttleWindowMs: 5000 } as const
+const INGRESS_POLICY = { maxBytes: 1024 * 1024, throttleLimit: 3000, throttleWindowMs: 5000 } as const
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i
 const SOURCE = /^urn:uuid:(.+)$/
@@ -34,7 +34,7 @@ export interface CloudEvent {
 }
 
 /** Validates a CloudEvents 1.0 JSON body (structure only; provider checks are the caller's). */
-export function validateCloudEvent(body: unknown): CloudEvent {
+function validateCloudEvent(body: unknown): CloudEvent {
   if (body === undefined) throw new StackHttpError(400, 'empty body: a CloudEvent JSON object is required')
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new StackHttpError(400, 'the body must be a single CloudEvent JSON object')

@@ -56,7 +56,7 @@ function loadYaml(file: string, depth = 0): unknown {
 }
 
 /** Reads `events.registrations` of the application and of every extension; [] when none. */
-export function readDeclaredRegistrations(manifestPath: string): DeclaredRegistration[] {
+function readDeclaredRegistrations(manifestPath: string): DeclaredRegistration[] {
   if (!fs.existsSync(manifestPath)) return []
   const doc = (loadYaml(manifestPath) ?? {}) as Record<string, any>
   const sections = [doc.application, ...Object.values((doc.extensions ?? {}) as Record<string, unknown>)]
@@ -76,7 +76,7 @@ export function readDeclaredRegistrations(manifestPath: string): DeclaredRegistr
 }
 
 /** Parses `meta:providerId,meta2:providerId2`. */
-export function parseProviderMapping(raw: string | undefined): Map<string, string> {
+function parseProviderMapping(raw: string | undefined): Map<string, string> {
   const map = new Map<string, string>()
   for (const entry of (raw ?? '')
     .split(',')

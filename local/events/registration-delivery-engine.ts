@@ -202,6 +202,3 @@ export function createDeliveryEngine(
     },
   }
 }
-
-/** The delivery engine. */
-export type DeliveryEngine = ReturnType<typeof createDeliveryEngine>

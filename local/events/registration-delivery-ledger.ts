@@ -211,6 +211,3 @@ export function createDeliveryLedger(
     }),
   }
 }
-
-/** The delivery ledger. */
-export type DeliveryLedger = ReturnType<typeof createDeliveryLedger>

@@ -40,7 +40,7 @@ const asStatus = (v: unknown): number | undefined => {
 }
 
 /** Maps a finished activation to the status code I/O Events acts on. */
-export function statusOfActivation(record: ActivationRecord): number {
+function statusOfActivation(record: ActivationRecord): number {
   const result = record.response?.result ?? {}
   switch (record.response?.status) {
     case 'success':
@@ -57,7 +57,7 @@ export function statusOfActivation(record: ActivationRecord): number {
 }
 
 /** Splits `runtime_action` into namespace (optional) and `package/action`. */
-export function parseRuntimeAction(value: string): { namespace?: string; action: string } {
+function parseRuntimeAction(value: string): { namespace?: string; action: string } {
   const parts = value.split('/')
   return parts.length === 3 ? { namespace: parts[0], action: parts.slice(1).join('/') } : { action: value }
 }

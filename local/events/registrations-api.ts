@@ -56,7 +56,7 @@ const createSchema = Joi.object<Body>({ ...fields, client_id: Joi.string().min(1
 const updateSchema = Joi.object<Body>({ ...fields, client_id: Joi.string().min(1).max(255) })
 
 /** Checks the target rules the schema cannot express alone; returns the normalized input. */
-export function normalizeRegistration(body: Body, clientId: string): RegistrationInput {
+function normalizeRegistration(body: Body, clientId: string): RegistrationInput {
   const hasUrl = !!body.webhook_url
   const hasAction = !!body.runtime_action
   if (body.delivery_type === 'journal' && (hasUrl || hasAction)) {

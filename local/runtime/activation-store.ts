@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import type { ActivationRecord } from './types'
 
 /** Adobe I/O Runtime keeps activation records 7 days. */
-export const RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+const RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 
 /** Filters of `GET …/activations`. */
 export interface ActivationQuery {

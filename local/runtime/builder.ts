@@ -45,7 +45,7 @@ interface CacheFile {
 }
 
 /** Where the bundle of action `pkg/name` of the app rooted at `root` lives. */
-export function bundlePathFor(root: string, name: string): string {
+function bundlePathFor(root: string, name: string): string {
   return path.join(root, 'dist', 'actions', name, 'index.js')
 }
 

@@ -78,7 +78,7 @@ export interface AppManifest {
 }
 
 /** Runtimes Adobe I/O Runtime accepts for `runtime:` (aio-lib-runtime's list, node kinds only). */
-export const NODE_KINDS = ['nodejs:18', 'nodejs:20', 'nodejs:22', 'nodejs:24']
+const NODE_KINDS = ['nodejs:18', 'nodejs:20', 'nodejs:22', 'nodejs:24']
 
 /** OpenWhisk limits (Adobe I/O Runtime ranges). */
 export const LIMITS = {

@@ -37,7 +37,7 @@ export type {
 export { LIMITS }
 
 /** A start-up failure naming where in the manifest the problem is. */
-export class ManifestError extends Error {}
+class ManifestError extends Error {}
 
 interface IncludeIndex {
   [fullKey: string]: { file: string; key: string }

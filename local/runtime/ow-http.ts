@@ -14,7 +14,7 @@ import { parseSafeJson, UnsafeJsonError } from '../../actions/lib/safe-json'
  * Nesting bound of the controller's JSON parser: spray-json's `JsonParserSettings.maxDepth`
  * defaults to 1000; deeper input is a malformed request (400), never a 500.
  */
-export const PLATFORM_JSON_MAX_DEPTH = 1000
+const PLATFORM_JSON_MAX_DEPTH = 1000
 
 /** An error answered as OpenWhisk does: `{error, code}` with the given status. */
 export class OwError extends Error {

@@ -9,13 +9,13 @@
 import { StackHttpError } from '../http-kit'
 
 /** Longest key in characters (the client's MAX_KEY_SIZE, 1 KB). */
-export const MAX_KEY_LENGTH = 1024
+const MAX_KEY_LENGTH = 1024
 /** Largest value in bytes: 1 MiB. One byte more is a 413 (the client's e2e suite uses 1 MiB + 1). */
 export const MAX_VALUE_BYTES = 1024 * 1024
 /** Longest TTL: 365 days, in seconds (the client's MAX_TTL_SECONDS). */
 export const MAX_TTL_SECONDS = 365 * 24 * 60 * 60
 /** TTL applied when the put has no `ttl` or `ttl=0`. */
-export const DEFAULT_TTL_SECONDS = 86_400
+const DEFAULT_TTL_SECONDS = 86_400
 /**
  * Keys scanned per list call. Adobe's State service lists like a Redis SCAN: each call scans the
  * next 1,000 keys of the whole container and returns only the matching ones with the next cursor,

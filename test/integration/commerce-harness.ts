@@ -19,7 +19,7 @@ export async function commerce(rs: RoutingStack, method: string, path: string, b
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await res.text()
-  return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined }
+  return { status: res.status, body: text ? JSON.parse(text) : undefined }
 }
 
 /** A local-only hook of the local Commerce (faults, orders). */
@@ -60,4 +60,4 @@ export const outcomes = (traces: DeliveryTrace[]) =>
   traces.map((t) => [t.attempt, t.response.status_code, t.outcome])
 
 /** The consumer's answer body (the handler response inside it) of a trace. */
-export const answer = (t: DeliveryTrace) => JSON.parse(String(t.response.body)) as any
+export const answer = (t: DeliveryTrace) => JSON.parse(String(t.response.body))

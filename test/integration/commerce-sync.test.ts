@@ -5,7 +5,7 @@
  * both auth modes.
  */
 import { startRoutingStack, type RoutingStack } from './routing-harness'
-import { answer, commerce, commerceHook, outcomes, sendBackoffice } from './commerce-harness'
+import { answer, commerce, commerceHook, sendBackoffice } from './commerce-harness'
 
 jest.setTimeout(600_000)
 
@@ -156,7 +156,7 @@ describe.each(['integration', 'ims'])('back-office → Commerce (%s auth)', (aut
       orderId: order.entity_id,
       tracks: [{ trackNumber: '1Z000', title: 'UPS', carrierCode: 'ups' }],
     })
-    const shipment = (await commerce(rs, 'GET', `V1/shipment/${shipmentId}`)).body
+    const shipment = (await commerce(rs, 'GET', `V1/shipment/${String(shipmentId)}`)).body
     expect(shipment.tracks.map((t: any) => t.track_number)).toEqual(['1Z000'])
   })
 })

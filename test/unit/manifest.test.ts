@@ -6,6 +6,8 @@
 import { ENTITY_HANDLER_INPUT_KEYS } from '../../actions/lib/entity-pipeline'
 import { DELIVERY_INPUT_KEYS } from '../../actions/lib/delivery/delivery-config'
 import { ADMIN_INPUT_KEYS } from '../../actions/admin/admin-action'
+import { INGESTION_INPUTS } from '../../actions/ingestion/webhook/config'
+import { CONSUMER_INPUT_KEYS } from '../../actions/consumer/index'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -94,11 +96,23 @@ describe('app.config.yaml', () => {
     expect([...vars].filter((v) => !documented.has(v)).sort()).toEqual([])
   })
 
-  it.each([
+  /** Every package's actions and the input keys their config reads (exported by each action). */
+  const INPUTS_BY_PREFIX: [string, Iterable<string>][] = [
+    ['ingestion/', INGESTION_INPUTS],
+    ['event-hub/', CONSUMER_INPUT_KEYS],
     ['entities/', ENTITY_HANDLER_INPUT_KEYS],
     ['publisher/', DELIVERY_INPUT_KEYS],
     ['admin/', ADMIN_INPUT_KEYS],
-  ])('gives every %s action exactly the inputs its config reads', (prefix, keys) => {
+  ]
+
+  it('checks the inputs of every action of the manifest', () => {
+    const unchecked = actions()
+      .map((a) => a.name)
+      .filter((name) => !INPUTS_BY_PREFIX.some(([prefix]) => name.startsWith(prefix)))
+    expect(unchecked).toEqual([])
+  })
+
+  it.each(INPUTS_BY_PREFIX)('gives every %s action exactly the inputs its config reads', (prefix, keys) => {
     const found = actions().filter((a) => a.name.startsWith(prefix))
     expect(found.length).toBeGreaterThan(0)
     for (const a of found)

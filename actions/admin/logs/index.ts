@@ -7,11 +7,9 @@
  *   GET  /{id}         one delivery with every attempt (status, duration, error, response snippet)
  *   POST /{id}/retry   send again now, whatever the status (delivered ones too)
  */
-import type { RuntimeOverrides } from '../../lib/delivery/action-deps'
-import type { ErrorResponse } from '../../lib/responses'
 import { createLogAdmin, parseLogQuery, type LogAdmin } from '../../lib/delivery-log/log-admin'
-import { serveAdmin } from '../admin-action'
-import type { Route, WebResponse } from '../web-router'
+import { defineAdminAction } from '../admin-action'
+import type { Route } from '../web-router'
 
 const ID = '([A-Za-z0-9_-]{1,210}\\.[a-z0-9-]{1,64})'
 
@@ -46,27 +44,17 @@ const ROUTES: Route<LogAdmin>[] = [
   },
 ]
 
-/** Action entry point. */
-export function main(
-  params: Record<string, unknown>,
-  overrides: RuntimeOverrides = {},
-): Promise<WebResponse | ErrorResponse> {
-  return serveAdmin(
-    'admin-logs',
-    ROUTES,
-    (rt) =>
-      createLogAdmin({
-        logs: rt.logs,
-        subscriptions: rt.subscriptions,
-        clock: rt.clock,
-        retry: rt.retry,
-        random: rt.random,
-        logger: rt.logger,
-        send: rt.send,
-        urlPolicy: rt.urlPolicy,
-        timeoutMs: rt.config.deliveryTimeoutMs,
-      }),
-    params,
-    overrides,
-  )
-}
+/** Runtime entry point (tests replace dependencies with `main.withDeps`). */
+export const main = defineAdminAction('admin/logs', ROUTES, (rt) =>
+  createLogAdmin({
+    logs: rt.logs,
+    subscriptions: rt.subscriptions,
+    clock: rt.clock,
+    retry: rt.retry,
+    random: rt.random,
+    logger: rt.logger,
+    send: rt.send,
+    urlPolicy: rt.urlPolicy,
+    timeoutMs: rt.config.deliveryTimeoutMs,
+  }),
+)

@@ -12,11 +12,9 @@
  * `X-OW-EXTRA-LOGGING: on` a generated secret is refused (400) and a supplied one is not echoed.
  */
 import { eventRegistry } from '../../lib/event-registry'
-import type { RuntimeOverrides } from '../../lib/delivery/action-deps'
-import type { ErrorResponse } from '../../lib/responses'
 import { createSubscriptionAdmin, type SubscriptionAdmin } from '../../lib/subscriptions/subscription-admin'
-import { serveAdmin } from '../admin-action'
-import { flag, resultIsStored, type Route, type WebResponse } from '../web-router'
+import { defineAdminAction } from '../admin-action'
+import { flag, resultIsStored, type Route } from '../web-router'
 
 const ID = '([a-z0-9-]{1,64})'
 
@@ -59,24 +57,14 @@ const ROUTES: Route<SubscriptionAdmin>[] = [
   },
 ]
 
-/** Action entry point. */
-export function main(
-  params: Record<string, unknown>,
-  overrides: RuntimeOverrides = {},
-): Promise<WebResponse | ErrorResponse> {
-  return serveAdmin(
-    'admin-subscriptions',
-    ROUTES,
-    (rt) =>
-      createSubscriptionAdmin({
-        subscriptions: rt.subscriptions,
-        logs: rt.logs,
-        clock: rt.clock,
-        urlPolicy: rt.urlPolicy,
-        rotationOverlapMs: rt.config.rotationOverlapMs,
-        isKnownEventType: (code) => eventRegistry.get(code) !== undefined,
-      }),
-    params,
-    overrides,
-  )
-}
+/** Runtime entry point (tests replace dependencies with `main.withDeps`). */
+export const main = defineAdminAction('admin/subscriptions', ROUTES, (rt) =>
+  createSubscriptionAdmin({
+    subscriptions: rt.subscriptions,
+    logs: rt.logs,
+    clock: rt.clock,
+    urlPolicy: rt.urlPolicy,
+    rotationOverlapMs: rt.config.rotationOverlapMs,
+    isKnownEventType: (code) => eventRegistry.get(code) !== undefined,
+  }),
+)

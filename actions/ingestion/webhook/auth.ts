@@ -34,7 +34,7 @@ type Params = Record<string, unknown>
 type Strategy = (params: Params, ctx: AuthContext) => AuthResult
 
 /** Default header of the `token` strategy. */
-export const DEFAULT_TOKEN_HEADER = 'x-webhook-token'
+const DEFAULT_TOKEN_HEADER = 'x-webhook-token'
 
 const HOW_TO =
   'set INGESTION_AUTH to hmac (recommended: INGESTION_SECRET=whsec_…, Standard Webhooks signatures), ' +

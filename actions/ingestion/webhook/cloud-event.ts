@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import type { CloudEvent } from '../../lib/io-events-ingress-client'
 
 /** UUID namespace of commerce-event-hub back-office events (fixed forever: changing it changes every id). */
-export const EVENT_ID_NAMESPACE = '5f0c8a34-2b1e-4c7d-9a61-0e3d7b2c9f48'
+const EVENT_ID_NAMESPACE = '5f0c8a34-2b1e-4c7d-9a61-0e3d7b2c9f48'
 
 /** RFC 4122 version-5 UUID of `name` in `namespace`. */
 export function uuidV5(name: string, namespace = EVENT_ID_NAMESPACE): string {

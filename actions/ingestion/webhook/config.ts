@@ -3,38 +3,22 @@
  * are read by auth.ts (the plug-in point reads `params` itself); the publishing inputs are
  * loaded here with one typed loader that names every missing key at once.
  */
-import { loadConfig, parsers, type ConfigSpec } from '../../lib/config'
+import { loadConfig, logLevelField, parsers, type ConfigSpec } from '../../lib/config'
 import type { EventsClientConfig } from '../../lib/io-events-ingress-client'
 import type { TokenSourceConfig } from '../../lib/ims-token'
 
-/**
- * Every input the action declares. A request may not set any of them (nor `__ow_*`), see
- * request.ts `rejectInputOverrides`; a unit test keeps this list equal to the manifest's.
- */
-export const INGESTION_INPUTS = [
-  'LOG_LEVEL',
+/** The authentication inputs auth.ts reads from `params` (its strategies are a plug-in point). */
+const AUTH_INPUTS = [
   'INGESTION_AUTH',
   'INGESTION_SECRET',
   'INGESTION_SECRETS_PREVIOUS',
   'INGESTION_TOKEN_HEADER',
   'INGESTION_BASIC_USER',
   'INGESTION_BASIC_PASSWORD',
-  'OAUTH_CLIENT_ID',
-  'OAUTH_CLIENT_SECRET',
-  'OAUTH_ORG_ID',
-  'OAUTH_SCOPES',
-  'OAUTH_TECHNICAL_ACCOUNT_ID',
-  'OAUTH_TECHNICAL_ACCOUNT_EMAIL',
-  'IO_CONSUMER_ID',
-  'IO_PROJECT_ID',
-  'IO_WORKSPACE_ID',
-  'IO_EVENTS_BASE_URL',
-  'IO_EVENTS_INGRESS_URL',
-  'IO_EVENTS_ACCESS_TOKEN',
 ] as const
 
 /** x-api-key sent with a static token when OAUTH_CLIENT_ID is unset. */
-export const STATIC_TOKEN_API_KEY = 'commerce-event-hub'
+const STATIC_TOKEN_API_KEY = 'commerce-event-hub'
 
 /** What publishing needs. */
 export interface PublishingConfig {
@@ -69,6 +53,17 @@ const spec: ConfigSpec<PublishingConfig> = {
   eventsIngressUrl: { key: 'IO_EVENTS_INGRESS_URL', parse: url },
   accessToken: { key: 'IO_EVENTS_ACCESS_TOKEN', parse: parsers.string },
 }
+
+/**
+ * Every input the action reads: LOG_LEVEL (the entry-point layer), the authentication inputs and
+ * the publishing spec's keys. A request may not set any of them (nor `__ow_*`), see request.ts
+ * `rejectInputOverrides`; test/unit/manifest.test.ts keeps this list equal to the manifest's.
+ */
+export const INGESTION_INPUTS: readonly string[] = [
+  logLevelField.key,
+  ...AUTH_INPUTS,
+  ...Object.values(spec).map((f) => f.key),
+]
 
 /**
  * Loads the publishing config. Without a static access token (`IO_EVENTS_ACCESS_TOKEN`) the

@@ -14,7 +14,7 @@ import { parseSafeJson, UnsafeJsonError } from '../../lib/safe-json'
 export const MAX_BODY_BYTES = 1024 * 1024
 
 /** Deepest JSON nesting accepted; event values are shallow, and deep documents are a DoS vector. */
-export const MAX_JSON_DEPTH = 32
+const MAX_JSON_DEPTH = 32
 
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 

@@ -14,7 +14,7 @@ import { successResponse, type ErrorResponse, type SuccessResponse } from '../..
 import type { IngestResult, ItemOutcome } from './ingest'
 
 /** Success messages by outcome. */
-export const MESSAGES = {
+const MESSAGES = {
   published: 'Event published successfully',
   duplicate: 'Duplicate ignored',
   noRegistration: (type: string) =>

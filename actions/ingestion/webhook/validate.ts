@@ -15,10 +15,10 @@ import { QUIET_MESSAGES } from '../../lib/joi-messages'
 import { pathText, printable } from './request'
 
 /** Largest batch accepted in one request. */
-export const MAX_BATCH_SIZE = 100
+const MAX_BATCH_SIZE = 100
 
 /** Longest uid accepted. */
-export const MAX_UID_LENGTH = 128
+const MAX_UID_LENGTH = 128
 
 /** One event of the request, validated. */
 export interface ValidEvent {
@@ -92,7 +92,7 @@ function issuesOf(details: ValidationErrorItem[], prefix: (string | number)[]): 
 }
 
 /** Checks the envelope; array-level problems (too many, empty) fail the whole request. */
-export function validateEnvelope(doc: unknown): { batch: boolean; items: unknown[] } | { issues: string[] } {
+function validateEnvelope(doc: unknown): { batch: boolean; items: unknown[] } | { issues: string[] } {
   const { error } = envelopeSchema.validate(doc, VALIDATE_OPTIONS)
   if (error) {
     // The top-level array is reported as one problem: joi lists the alternatives' sub-errors otherwise.
@@ -104,7 +104,7 @@ export function validateEnvelope(doc: unknown): { batch: boolean; items: unknown
 }
 
 /** Validates one `{uid, event, value}` item; `prefix` is its path (`data` or `data[i]`). */
-export function validateItem(
+function validateItem(
   raw: unknown,
   index: number,
   prefix: (string | number)[],

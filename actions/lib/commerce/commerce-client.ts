@@ -66,7 +66,7 @@ export interface CommerceClientOptions {
 }
 
 /** Time kept free before the deadline to answer I/O Events (ms). */
-export const DEADLINE_MARGIN_MS = 2000
+const DEADLINE_MARGIN_MS = 2000
 
 const transient = (status: number): boolean => status === 429 || status >= 500
 
@@ -80,7 +80,7 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 }
 
 /** Joins the base URL (`https://store/rest/`, with or without trailing slash) and a `V1/...` path. */
-export function commerceUrl(baseUrl: string, path: string): string {
+function commerceUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
 }
 

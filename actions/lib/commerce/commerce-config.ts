@@ -93,12 +93,12 @@ const spec: ConfigSpec<CommerceConfig> = {
 }
 
 /** Reads the Commerce inputs. @throws ConfigError naming every malformed input. */
-export function loadCommerceConfig(params: Record<string, unknown>): CommerceConfig {
+function loadCommerceConfig(params: Record<string, unknown>): CommerceConfig {
   return loadConfig(params, spec)
 }
 
 /** The auth the config selects. @throws ConfigError naming what is missing (never a value). */
-export function commerceAuthFrom(config: CommerceConfig, clock: Pick<Clock, 'now'>): CommerceAuth {
+function commerceAuthFrom(config: CommerceConfig, clock: Pick<Clock, 'now'>): CommerceAuth {
   const integration = [
     config.consumerKey,
     config.consumerSecret,

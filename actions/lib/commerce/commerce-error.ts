@@ -15,11 +15,12 @@ export function commerceErrorMessage(body: unknown): string | undefined {
 }
 
 /** Replaces `%1`/`%name` placeholders; unknown placeholders stay as they are. */
-export function fillPlaceholders(message: string, parameters: unknown): string {
+function fillPlaceholders(message: string, parameters: unknown): string {
   if (Array.isArray(parameters)) {
     return message.replace(/%(\d+)/g, (m, n: string) => {
-      const v = parameters[Number(n) - 1]
-      return v === undefined ? m : String(v)
+      const v: unknown = parameters[Number(n) - 1]
+      // Scalars print as String() would; an object prints as JSON rather than `[object Object]`.
+      return v === undefined ? m : typeof v === 'string' ? v : JSON.stringify(v)
     })
   }
   if (parameters !== null && typeof parameters === 'object') {

@@ -13,7 +13,7 @@ import { stableStringify } from '../loop-breaker'
 import type { EchoSignature, EventValue } from './effect-declaration'
 
 /** State key prefix (shares the `loop.` kind with the consumer's loop breaker). */
-export const ECHO_KEY_PREFIX = 'loop.echo.'
+const ECHO_KEY_PREFIX = 'loop.echo.'
 
 /** Default window in which Commerce's echo is expected (seconds). */
 export const DEFAULT_ECHO_WINDOW_SECONDS = 300

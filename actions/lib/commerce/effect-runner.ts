@@ -34,7 +34,7 @@ export interface CommerceEffects {
 }
 
 /** The handler status for a failed Commerce call. */
-export function handlerStatus(commerceStatus: number): number {
+function handlerStatus(commerceStatus: number): number {
   if (commerceStatus === 429) return 503
   if (commerceStatus === 504) return 504
   if (commerceStatus >= 500) return 502
@@ -87,7 +87,7 @@ export function createCommerceEffects(deps: {
       if (!ok(found)) return failed(label(exists.lookup, event.value), found)
       const id = exists.id(found.body)
       if (id === undefined) return failed(what, r)
-      const withId = { ...event.value, id }
+      const withId: Record<string, unknown> = { ...(event.value as Record<string, unknown>), id }
       const update = label(exists.then, withId)
       r = await send(exists.then, withId)
       if (!ok(r)) return failed(update, r)

@@ -11,7 +11,7 @@ import type { DeliveryStatus } from './log-keys'
 /** Largest stored record, in bytes of JSON. */
 export const MAX_RECORD_BYTES = 64 * 1024
 /** Attempts kept: the first few and the most recent ones. */
-export const MAX_KEPT_ATTEMPTS = 25
+const MAX_KEPT_ATTEMPTS = 25
 const KEEP_FIRST_ATTEMPTS = 5
 /** Size of the payload excerpt kept when the payload does not fit. */
 const PAYLOAD_EXCERPT_CHARS = 4096

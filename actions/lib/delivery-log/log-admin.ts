@@ -13,8 +13,8 @@ import Joi from 'joi'
 import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { applyAttempt, attemptDelivery, nextAttemptNumber, type AttemptDeps } from '../delivery/attempt'
-import { mapBounded } from '../delivery/concurrency'
-import { QUIET_MESSAGES, toValidationError } from '../delivery/validation-errors'
+import { mapBounded } from '../bounded-concurrency'
+import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
 import type { RetryPolicy } from '../delivery/retry-policy'
 import { deactivate } from '../delivery/subscription-health'
 import { payloadForRetry } from '../delivery/sweep'
@@ -25,11 +25,11 @@ import { DELIVERY_STATUSES, deliveryIdOf, isDeliveryId, type DeliveryStatus } fr
 import { BadCursorError, type DeliveryLogStore, type LogEntry, type LogFilter } from './log-store'
 
 /** Largest page of a listing or an export. */
-export const MAX_PAGE = 100
+const MAX_PAGE = 100
 /** Export pages stop before this many bytes (web action results are capped at 1 MB). */
-export const EXPORT_PAGE_BYTES = 900 * 1024
+const EXPORT_PAGE_BYTES = 900 * 1024
 /** Full records read in parallel by an export page. */
-export const EXPORT_READ_CONCURRENCY = 8
+const EXPORT_READ_CONCURRENCY = 8
 
 /** Dependencies of the log operations. */
 export interface LogAdminDeps extends AttemptDeps {
@@ -65,7 +65,20 @@ export interface Freshness {
 const time = Joi.alternatives(Joi.number().integer().min(0), Joi.string().isoDate()).custom(
   (v: number | string) => (typeof v === 'number' ? v : Date.parse(v)),
 )
-const querySchema = Joi.object({
+/** A query as the schema returns it (status split, times as epoch ms, limit defaulted). */
+interface RawLogQuery {
+  status?: DeliveryStatus[]
+  type?: string
+  subscription?: string
+  eventId?: string
+  entityId?: string
+  from?: number
+  to?: number
+  limit: number
+  cursor?: string
+}
+
+const querySchema = Joi.object<RawLogQuery>({
   status: Joi.alternatives(Joi.array().items(Joi.string()), Joi.string()).custom((v: string | string[]) => {
     const list = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean)
     if (!list.length || list.some((s) => !(DELIVERY_STATUSES as readonly string[]).includes(s))) {
@@ -74,7 +87,7 @@ const querySchema = Joi.object({
     return list
   }),
   type: Joi.string().max(256),
-  subscription: Joi.string().pattern(/^[a-z0-9-]{1,64}$/, 'subscription id'),
+  subscription: Joi.string().pattern(/^[a-z0-9-]{1,64}$/, 'a valid subscription id'),
   eventId: Joi.string().max(512),
   entityId: Joi.string().max(128),
   from: time,
@@ -82,7 +95,7 @@ const querySchema = Joi.object({
   limit: Joi.number().integer().min(1).max(MAX_PAGE).default(50),
   cursor: Joi.string()
     .max(2048)
-    .pattern(/^[A-Za-z0-9_-]+$/, 'cursor'),
+    .pattern(/^[A-Za-z0-9_-]+$/, 'a valid cursor'),
 }).unknown(false)
 
 /** Parsed query. */
@@ -94,13 +107,14 @@ export interface LogQuery extends LogFilter {
 
 /** Validates a listing/export query (query-string values arrive as strings). */
 export function parseLogQuery(input: Record<string, unknown>): LogQuery {
-  const { value, error } = querySchema.validate(input, {
+  const result = querySchema.validate(input, {
     abortEarly: false,
     convert: true,
     messages: QUIET_MESSAGES,
     errors: { label: 'path' },
   })
-  if (error) throw toValidationError('invalid log query', error)
+  if (result.error) throw toValidationError('invalid log query', result.error)
+  const value = result.value
   const q: LogQuery = { limit: value.limit }
   if (value.status) q.status = value.status
   if (value.type !== undefined) q.eventType = value.type

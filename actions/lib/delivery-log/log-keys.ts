@@ -17,9 +17,9 @@ import { createHash } from 'node:crypto'
 /** Key prefix of delivery records (and change notes). */
 export const DLV_PREFIX = 'dlv.'
 /** Key prefix of bodies stored apart. */
-export const BODY_PREFIX = 'dlb.'
+const BODY_PREFIX = 'dlb.'
 /** Suffix of change notes. */
-export const CHANGE_SUFFIX = '.chg'
+const CHANGE_SUFFIX = '.chg'
 
 /** Lifecycle of one delivery (event × subscription). */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'retrying', 'failed', 'dead'] as const
@@ -78,11 +78,6 @@ const DELIVERY_ID = /^[A-Za-z0-9_-]{1,210}\.[a-z0-9-]{1,64}$/
 /** True when `id` has the shape of a delivery id (safe to put in a key). */
 export function isDeliveryId(id: string): boolean {
   return DELIVERY_ID.test(id)
-}
-
-/** The subscription id part of a delivery id. */
-export function subscriptionOfDeliveryId(id: string): string {
-  return id.slice(id.lastIndexOf('.') + 1)
 }
 
 /** Key of a record. */

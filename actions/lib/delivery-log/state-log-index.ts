@@ -93,7 +93,7 @@ export function emptyHead(): IndexHead {
 }
 
 /** The chain an entry of this status lives in. */
-export const chainOf = (s: DeliveryStatus): Chain => (s === 'delivered' ? 'ok' : 'pb')
+const chainOf = (s: DeliveryStatus): Chain => (s === 'delivered' ? 'ok' : 'pb')
 
 const FAILURES: ReadonlySet<DeliveryStatus> = new Set(['retrying', 'failed', 'dead'])
 
@@ -118,7 +118,7 @@ export const newestFirst = (a: StoredEntry, b: StoredEntry): number =>
   b.c - a.c || (a.i < b.i ? 1 : a.i > b.i ? -1 : 0)
 
 /** The segment of a chain an entry of creation time `c` belongs to (index into the chain). */
-export function segmentFor(chain: readonly SegmentMeta[], c: number): number {
+function segmentFor(chain: readonly SegmentMeta[], c: number): number {
   let at = -1
   for (let j = 0; j < chain.length; j++) if (chain[j].lo <= c) at = j
   return chain.length ? Math.max(0, at) : -1
@@ -135,7 +135,7 @@ function bump(seg: SegmentMeta, e: StoredEntry, by: 1 | -1): void {
 }
 
 /** Recomputes a segment's meta from its entries (after a split). */
-export function metaOf(k: number, entries: readonly StoredEntry[]): SegmentMeta {
+function metaOf(k: number, entries: readonly StoredEntry[]): SegmentMeta {
   const seg: SegmentMeta = { k, lo: Infinity, hi: 0, n: 0, x: 0, f: {}, t: {} }
   for (const e of entries) {
     bump(seg, e, 1)

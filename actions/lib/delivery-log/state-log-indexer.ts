@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { KvStore } from '../kv-store'
-import { mapBounded } from '../delivery/concurrency'
+import { mapBounded } from '../bounded-concurrency'
 import type { DeliveryRecord } from './delivery-record'
 import { changeKey, DLV_PREFIX, parseDlvKey, recordKey } from './log-keys'
 import type { IndexReport, SubscriptionEdit } from './log-store'
@@ -33,10 +33,10 @@ const HASH_CHARS = 8
 /** Records read in parallel. */
 const READ_CONCURRENCY = 16
 /** Default most records read per pass. */
-export const DEFAULT_MAX_READS = 5000
+const DEFAULT_MAX_READS = 5000
 
 /** 48-bit id hash (collision odds at 200K ids ≈ 7 × 10⁻⁵: a collision leaves one record unindexed). */
-export function idHash(id: string): string {
+function idHash(id: string): string {
   return createHash('sha1').update(id).digest('base64url').slice(0, HASH_CHARS)
 }
 const partitionOf = (hash: string): number => ALPHABET.indexOf(hash[0]) % SEEN_PARTITIONS

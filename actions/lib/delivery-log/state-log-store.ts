@@ -52,7 +52,7 @@ export interface StateLogStoreOptions {
 }
 
 /** Segment pages a warm container keeps (≈170 KB each): an export walking the whole log stays in constant memory. */
-export const CACHED_PAGES_MAX = 8
+const CACHED_PAGES_MAX = 8
 
 /** Caches an index document; segment pages beyond CACHED_PAGES_MAX evict the oldest ones. */
 export function rememberDoc(cache: IndexCache, key: string, raw: string): void {
@@ -67,7 +67,7 @@ export function rememberDoc(cache: IndexCache, key: string, raw: string): void {
 const NOTE_TTL_SECONDS = 7 * 86_400
 
 /** TTL of a record: the retention after its last write, plus the time until its next attempt. */
-export function recordTtlSeconds(record: DeliveryRecord, retentionSeconds: number): number {
+function recordTtlSeconds(record: DeliveryRecord, retentionSeconds: number): number {
   const dueIn =
     SCHEDULED_STATUSES.includes(record.status) && record.nextAttemptAt
       ? Math.max(0, Date.parse(record.nextAttemptAt) - Date.parse(record.updatedAt)) / 1000

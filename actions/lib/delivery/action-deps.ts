@@ -1,13 +1,15 @@
 /**
- * Builds the dependencies of the publisher and admin actions from their params (the adapters'
- * step 2). Kept apart from the core so the core never touches `process.env`, params or the State
- * client; the subscription cache lives at module scope so a warm container reuses it.
+ * The dependencies of the publisher and admin actions, declared for the entry-point layer
+ * (`defineAction`): State, the HTTP sender, randomness and the warm caches are `deps` (tests and
+ * benchmarks replace them with `main.withDeps`), the config is the delivery inputs, and
+ * `deliveryRuntime` assembles the stores the core works with. Kept apart from the core so the core
+ * never touches `process.env`, params or the State client.
  */
+import type { ActionMain, DependencyDeclaration, DependencyOverrides, EntryOptions } from '../action-entry'
 import type { Clock } from '../clock'
-import { systemClock } from '../clock'
-import { UpstreamError, describeError } from '../errors'
+import { UpstreamError } from '../errors'
 import { openStateStore, type KvStore } from '../kv-store'
-import { createLogger, type Logger } from '../logger'
+import type { Logger } from '../logger'
 import type { DeliveryLogStore } from '../delivery-log/log-store'
 import { createStateLogStore, type IndexCache } from '../delivery-log/state-log-store'
 import {
@@ -15,7 +17,7 @@ import {
   type SubscriptionCache,
   type SubscriptionStore,
 } from '../subscriptions/subscription-store'
-import { defaultSubscriptionOf, loadDeliveryConfig, type DeliveryConfig } from './delivery-config'
+import { defaultSubscriptionOf, type DeliveryConfig } from './delivery-config'
 import { createFetchSender, type HttpSender } from './http-sender'
 import type { RetryPolicy } from './retry-policy'
 import type { UrlPolicy } from './url-policy'
@@ -39,82 +41,116 @@ export interface DeliveryRuntime {
   urlPolicy: UrlPolicy
 }
 
-/** Overrides for tests and benchmarks (any dependency can be injected). */
-export type RuntimeOverrides = Partial<
-  Pick<DeliveryRuntime, 'clock' | 'random' | 'logger' | 'store' | 'send'>
-> & { cache?: SubscriptionCache; indexCache?: IndexCache }
+/** The replaceable dependencies of a delivery action. */
+export interface DeliveryDeps {
+  store: KvStore
+  random: () => number
+  send: HttpSender
+  cache: SubscriptionCache
+  /** The warm index cache; undefined turns it off (a test's fresh store must not see another's documents). */
+  indexCache: IndexCache | undefined
+}
 
-/**
- * Loads config (ConfigError names bad inputs) and opens State (503 when it cannot be reached).
- */
-export async function openDeliveryRuntime(
-  params: Record<string, unknown>,
-  actionName: string,
-  overrides: RuntimeOverrides = {},
-): Promise<DeliveryRuntime> {
-  const config = loadDeliveryConfig(params)
-  const clock = overrides.clock ?? systemClock
-  const logger = overrides.logger ?? createLogger(actionName, config.logLevel)
-  let store = overrides.store
-  if (!store) {
-    try {
-      store = await openStateStore()
-    } catch (err) {
-      throw new UpstreamError('State is unavailable', 503, err)
-    }
+/** Opens State; a failure is a 503 (transient: the caller retries). */
+async function openDeliveryState(): Promise<KvStore> {
+  try {
+    return await openStateStore()
+  } catch (err) {
+    throw new UpstreamError('State is unavailable', 503, err)
   }
+}
+
+/** Production defaults of `DeliveryDeps`, for `defineAction({ deps })`. */
+export const deliveryDeps: {
+  [K in keyof DeliveryDeps]: DependencyDeclaration<DeliveryConfig, DeliveryDeps[K]>
+} = {
+  store: () => openDeliveryState(),
+  random: () => Math.random,
+  send: ({ config }) => createFetchSender({ allowlist: config.allowlist }),
+  cache: () => warmCache,
+  indexCache: () => warmIndexCache,
+}
+
+/** The production dependencies outside the layer (the entity handlers' in-process fan-out). */
+export async function defaultDeliveryDeps(config: DeliveryConfig): Promise<DeliveryDeps> {
+  return {
+    store: await openDeliveryState(),
+    random: Math.random,
+    send: createFetchSender({ allowlist: config.allowlist }),
+    cache: warmCache,
+    indexCache: warmIndexCache,
+  }
+}
+
+/** Assembles the stores and policies of one activation from its config, clock, logger and deps. */
+export function deliveryRuntime(
+  config: DeliveryConfig,
+  base: { clock: Clock; logger: Logger },
+  deps: DeliveryDeps,
+): DeliveryRuntime {
+  const { clock, logger } = base
+  const { store } = deps
   return {
     config,
     clock,
-    random: overrides.random ?? Math.random,
+    random: deps.random,
     logger,
     store,
     subscriptions: createSubscriptionStore({
       store,
       now: () => clock.now(),
       defaultSubscription: defaultSubscriptionOf(config),
-      cache: overrides.cache ?? warmCache,
+      cache: deps.cache,
       cacheTtlMs: config.subscriptionCacheMs,
     }),
     logs: createStateLogStore({
       store,
       now: () => clock.now(),
       retentionSeconds: config.logRetentionDays * 86_400,
-      cache: overrides.indexCache ?? (overrides.store ? undefined : warmIndexCache),
+      cache: deps.indexCache,
     }),
-    send: overrides.send ?? createFetchSender({ allowlist: config.allowlist }),
+    send: deps.send,
     retry: { delaysMs: config.retryScheduleMs, jitter: config.retryJitter },
     urlPolicy: { allowlist: config.allowlist },
   }
 }
 
-/**
- * The moment an activation must have answered: its own time budget, and never later than a few
- * seconds before the platform's deadline (`__OW_DEADLINE`, epoch ms, read by the adapter).
- */
-export function activationDeadline(
-  nowMs: number,
-  budgetMs: number,
-  platformDeadline?: string | number,
-): number {
-  const platform = Number(platformDeadline)
-  const cap = Number.isFinite(platform) && platform > 0 ? platform - 5_000 : Infinity
-  return Math.min(nowMs + budgetMs, cap)
+/** Overrides for tests and benchmarks, in the shape they share (one clock, store and logger). */
+export type RuntimeOverrides = Partial<
+  Pick<DeliveryRuntime, 'clock' | 'random' | 'logger' | 'store' | 'send'>
+> & {
+  cache?: SubscriptionCache
+  indexCache?: IndexCache
 }
 
 /**
- * The adapters' one place to log a failed activation: only 5xx are logged as errors (a 4xx is
- * the caller's to fix and its message is already in the response), with the injected logger
- * when there is one, since config — and so the configured logger — may be what failed.
+ * A delivery action as `(params, overrides)`, through the layer's `withDeps`: for tests and
+ * benchmarks. A replaced store turns the warm index cache off unless one is given.
  */
-export function logServerFailure(
-  err: unknown,
-  actionName: string,
-  overrides: RuntimeOverrides,
-  what = 'request failed',
-): void {
-  if (describeError(err).statusCode < 500) return
-  ;(overrides.logger ?? createLogger(actionName)).error(what, {
-    error: (err as Error)?.message ?? String(err),
-  })
+export function withRuntimeOverrides<R>(
+  main: ActionMain<DeliveryConfig, DeliveryDeps, unknown>,
+): (params: Record<string, unknown>, overrides?: RuntimeOverrides) => Promise<R> {
+  return (params, o = {}) => {
+    const deps: DependencyOverrides<DeliveryConfig, DeliveryDeps> = {}
+    const { store, random, send, cache, logger, clock } = o
+    if (store) deps.store = () => store
+    if (random) deps.random = () => random
+    if (send) deps.send = () => send
+    if (cache) deps.cache = () => cache
+    if (store || o.indexCache) deps.indexCache = () => o.indexCache
+    const options: EntryOptions = {}
+    if (clock) options.clock = clock
+    if (logger) options.createLogger = () => logger
+    return main.withDeps(deps, options)(params) as Promise<R>
+  }
+}
+
+/**
+ * The moment an activation must have answered: its own time budget, and never later than a few
+ * seconds before the platform's deadline (`__OW_DEADLINE`, epoch ms, read by the layer).
+ */
+export function answerBy(nowMs: number, budgetMs: number, platformDeadline?: number): number {
+  const platform = Number(platformDeadline)
+  const cap = Number.isFinite(platform) && platform > 0 ? platform - 5_000 : Infinity
+  return Math.min(nowMs + budgetMs, cap)
 }

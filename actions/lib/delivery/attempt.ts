@@ -23,7 +23,7 @@ import { nextRetryDelay, type RetryPolicy } from './retry-policy'
 import { checkUrlBeforeSend, type UrlPolicy } from './url-policy'
 
 /** Sent as `user-agent` so receivers can recognise (and allow-list) the app. */
-export const USER_AGENT = 'commerce-event-hub-webhooks/1.0 (+Standard Webhooks)'
+const USER_AGENT = 'commerce-event-hub-webhooks/1.0 (+Standard Webhooks)'
 
 /** What an attempt needs. */
 export interface AttemptDeps {

@@ -5,7 +5,7 @@
 import Joi from 'joi'
 import type { CanonicalEvent } from '../canonical-event'
 import { ValidationError } from '../errors'
-import { QUIET_MESSAGES, toValidationError } from './validation-errors'
+import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
 
 const eventSchema = Joi.object({
   id: Joi.string().min(1).max(512).required(),
@@ -24,15 +24,15 @@ const eventSchema = Joi.object({
  * @throws ValidationError (400) naming the bad paths.
  */
 export function parsePublishParams(params: Record<string, unknown>): CanonicalEvent {
-  const { value, error } = eventSchema.validate(params.event, {
+  const result = eventSchema.validate(params.event, {
     abortEarly: false,
     messages: QUIET_MESSAGES,
     errors: { label: 'path' },
-  })
-  if (error) {
+  }) as Joi.ValidationResult<CanonicalEvent>
+  if (result.error) {
     if (params.event === undefined)
       throw new ValidationError('invalid publish params: event is required', ['event is required'])
-    throw toValidationError('invalid event', error)
+    throw toValidationError('invalid event', result.error)
   }
-  return value as CanonicalEvent
+  return result.value
 }

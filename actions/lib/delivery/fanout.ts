@@ -8,9 +8,10 @@
  * retries the event) when a record could not be written, exactly as the action did.
  */
 import { describeError } from '../errors'
+import { judgeStatus } from '../status-rule'
 import type { CanonicalEvent } from '../canonical-event'
 import type { PropagationOutcome, Propagator } from '../propagator'
-import { activationDeadline, openDeliveryRuntime, type RuntimeOverrides } from './action-deps'
+import { answerBy, type DeliveryRuntime } from './action-deps'
 import { publishEvent, publishResponse } from './publish-event'
 
 /** The publish action's result shape. */
@@ -20,29 +21,27 @@ export interface FanoutResult {
 }
 
 /**
- * Opens the delivery runtime from `params` (config, State, subscriptions) and fans `event` out.
- * Throws only what `openDeliveryRuntime` and `publishEvent` throw (config 500, State 503).
+ * Fans `event` out with the activation's delivery runtime, answering before its time budget and
+ * the platform deadline (`platformDeadline`, epoch ms, when known). Throws only what `publishEvent`
+ * throws (State 503).
  */
 export async function fanOut(
   event: CanonicalEvent,
-  params: Record<string, unknown>,
-  actionName: string,
-  overrides: RuntimeOverrides = {},
-  platformDeadline: string | undefined = process.env.__OW_DEADLINE,
+  rt: DeliveryRuntime,
+  platformDeadline: number | undefined,
 ): Promise<FanoutResult> {
-  const rt = await openDeliveryRuntime(params, actionName, overrides)
   const summary = await publishEvent(event, {
     ...rt,
     timeoutMs: rt.config.deliveryTimeoutMs,
     concurrency: rt.config.concurrency,
     inlineRetryMaxDelayMs: rt.config.inlineRetryMaxDelayMs,
-    deadlineMs: activationDeadline(rt.clock.now(), rt.config.publishTimeBudgetMs, platformDeadline),
+    deadlineMs: answerBy(rt.clock.now(), rt.config.publishTimeBudgetMs, platformDeadline),
   })
   return publishResponse(summary)
 }
 
 const textOf = (body: Record<string, unknown>, key: 'message' | 'error'): string | undefined =>
-  typeof body[key] === 'string' ? (body[key] as string) : undefined
+  typeof body[key] === 'string' ? body[key] : undefined
 
 /**
  * A Propagator running the fan-out in this activation. Its status is the publish action's
@@ -54,7 +53,7 @@ export function createInProcessPropagator(run: (event: CanonicalEvent) => Promis
     async propagate(event): Promise<PropagationOutcome> {
       try {
         const out = await run(event)
-        const ok = out.statusCode >= 200 && out.statusCode < 300
+        const ok = judgeStatus(out.statusCode).kind === 'success'
         return {
           statusCode: out.statusCode,
           message:

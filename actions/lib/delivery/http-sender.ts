@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks'
 import { resolveForSend, type UrlPolicy } from './url-policy'
 
 /** Longest response snippet kept in the delivery log. */
-export const RESPONSE_SNIPPET_BYTES = 1024
+const RESPONSE_SNIPPET_BYTES = 1024
 
 /** One HTTP attempt. */
 export interface HttpAttemptRequest {
@@ -60,10 +60,7 @@ const CODE_KINDS: [RegExp, NetworkErrorKind, string][] = [
 ]
 
 /** Maps a thrown fetch error to a kind and a message that never includes URLs or headers. */
-export function describeNetworkError(
-  err: unknown,
-  timeoutMs: number,
-): { kind: NetworkErrorKind; message: string } {
+function describeNetworkError(err: unknown, timeoutMs: number): { kind: NetworkErrorKind; message: string } {
   const e = err as { name?: string; cause?: { code?: string; name?: string }; code?: string }
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause?.name === 'TimeoutError') {
     return { kind: 'timeout', message: `timed out after ${timeoutMs} ms` }

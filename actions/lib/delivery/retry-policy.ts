@@ -32,7 +32,8 @@ export interface RetryPolicy {
 
 /** Builds a policy from the RETRY_SCHEDULE input (empty → Standard Webhooks). */
 export function parseRetrySchedule(raw: unknown): readonly number[] {
-  if (raw === undefined || raw === null || String(raw).trim() === '') return STANDARD_WEBHOOKS_SCHEDULE_MS
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
+    return STANDARD_WEBHOOKS_SCHEDULE_MS
   const delays = parseDurationList(raw)
   if (delays.length > 50) throw new Error('at most 50 retries')
   return delays
@@ -61,11 +62,6 @@ export function nextRetryDelay(
   return retryAfterMs === undefined
     ? jittered
     : Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
-}
-
-/** Total time the schedule can span (used to keep retrying records alive at least that long). */
-export function scheduleSpanMs(policy: RetryPolicy): number {
-  return policy.delaysMs.reduce((a, b) => a + b, 0) * (1 + policy.jitter) + MAX_RETRY_AFTER_MS
 }
 
 /**

@@ -28,7 +28,7 @@ export interface UrlPolicy {
 export type UrlCheck = { ok: true; url: URL; allowlisted: boolean } | { ok: false; reason: string }
 
 /** Longest URL accepted. */
-export const MAX_URL_LENGTH = 2048
+const MAX_URL_LENGTH = 2048
 
 const blocked = new BlockList()
 for (const [net, prefix] of [
@@ -96,7 +96,7 @@ function ipv6Groups(ip: string): number[] | undefined {
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined]
   const h = head ? head.split(':') : []
   const t = tail ? tail.split(':') : []
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t]
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t]
   return groups.length === 8 ? groups.map((g) => parseInt(g, 16)) : undefined
 }
 
@@ -142,7 +142,7 @@ export function isNonPublicAddress(address: string): boolean {
  * @throws Error naming the bad entry's position.
  */
 export function parseAllowlist(raw: unknown): AllowEntry[] {
-  const parts = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(','))
+  const parts = (Array.isArray(raw) ? raw.map(String) : (typeof raw === 'string' ? raw : '').split(','))
     .map((s) => s.trim())
     .filter(Boolean)
   return parts.map((part, i) => {
@@ -192,6 +192,7 @@ export function checkUrl(raw: string, policy: UrlPolicy): UrlCheck {
     return { ok: false, reason: `url is longer than ${MAX_URL_LENGTH} characters` }
   // WHATWG parsing silently drops tabs and line breaks: refuse them (and every other control
   // character or space) before parsing, so what is stored is exactly what is requested.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\x00-\x20\x7f]/.test(raw))
     return { ok: false, reason: 'url must not contain spaces or control characters (CR, LF, tab, …)' }
   let url: URL

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { generateSecret } from '../webhook-signature'
 import type { DeliveryLogStore } from '../delivery-log/log-store'
 import { checkUrlAtCreation, type UrlPolicy } from '../delivery/url-policy'
-import { QUIET_MESSAGES, toValidationError } from '../delivery/validation-errors'
+import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
 import { statsOf, type SubscriptionStats } from '../delivery/subscription-health'
 import {
   createSubscriptionSchema,
@@ -44,12 +44,12 @@ export interface SubscriptionView extends PublicSubscription {
 const DEFAULT_FIXED = ['url', 'eventTypes', 'auth'] as const
 
 function validate<T>(schema: Joi.ObjectSchema, input: unknown, what: string): T {
-  const { value, error } = schema.validate(input ?? {}, {
+  const result = schema.validate(input ?? {}, {
     messages: QUIET_MESSAGES,
     errors: { label: 'path' },
-  })
-  if (error) throw toValidationError(what, error)
-  return value as T
+  }) as Joi.ValidationResult<T>
+  if (result.error) throw toValidationError(what, result.error)
+  return result.value
 }
 
 function checkEventTypes(types: string[] | undefined, known: (code: string) => boolean): void {
@@ -178,7 +178,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         ...patch,
         auth: patch.auth === null ? undefined : (patch.auth ?? sub.auth),
         updatedAt: now,
-      } as Subscription
+      }
       if (!next.auth) delete next.auth
       if (patch.active === true && !sub.active) {
         delete next.disabledAt

@@ -25,7 +25,7 @@ import { MAX_TTL_SECONDS, type KvStore } from '../kv-store'
 import { DEFAULT_SUBSCRIPTION_ID, type Subscription } from './subscription'
 
 /** Key prefix of subscription data (kept so `sub.*` selects it, e.g. to wipe it in a test). */
-export const SUB_PREFIX = 'sub.'
+const SUB_PREFIX = 'sub.'
 
 /** The key of the subscriptions document. */
 export const SUBSCRIPTIONS_KEY = `${SUB_PREFIX}all`
@@ -91,7 +91,7 @@ const EMPTY: SubscriptionsDocument = { writtenAt: 0, subscriptions: [] }
 /** Creates the store. */
 export function createSubscriptionStore(options: SubscriptionStoreOptions): SubscriptionStore {
   const { store, now, defaultSubscription } = options
-  const cache: SubscriptionCache = options.cache ?? new Map()
+  const cache: SubscriptionCache = options.cache ?? (new Map() as SubscriptionCache)
   const cacheTtlMs = options.cacheTtlMs ?? 0
 
   async function read(fresh: boolean): Promise<SubscriptionsDocument> {

@@ -62,7 +62,7 @@ const RESERVED_HEADERS = [
 /** Header values: printable ASCII only, so CR/LF (header injection) and other controls are a 400. */
 const headerValue = Joi.string()
   .max(4096)
-  .pattern(/^[\x20-\x7e]+$/, 'printable ASCII without line breaks')
+  .pattern(/^[\x20-\x7e]+$/, 'a valid printable ASCII without line breaks')
 const authSchema = Joi.alternatives().conditional('.type', {
   switch: [
     {
@@ -71,7 +71,7 @@ const authSchema = Joi.alternatives().conditional('.type', {
         type: Joi.valid('basic').required(),
         username: Joi.string()
           .max(256)
-          .pattern(/^[\x20-\x39\x3b-\x7e]+$/, 'printable ASCII without colon or line breaks')
+          .pattern(/^[\x20-\x39\x3b-\x7e]+$/, 'a valid printable ASCII without colon or line breaks')
           .required(),
         password: headerValue.required(),
       }),
@@ -85,7 +85,7 @@ const authSchema = Joi.alternatives().conditional('.type', {
       then: Joi.object({
         type: Joi.valid('header').required(),
         name: Joi.string()
-          .pattern(/^[A-Za-z0-9-]{1,64}$/, 'header name')
+          .pattern(/^[A-Za-z0-9-]{1,64}$/, 'a valid header name')
           .lowercase()
           .invalid(...RESERVED_HEADERS)
           .required(),
@@ -100,13 +100,13 @@ const authSchema = Joi.alternatives().conditional('.type', {
 
 const fieldPath = Joi.string()
   .max(100)
-  .pattern(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'field path')
+  .pattern(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a valid field path')
   .invalid('id', 'type')
 const eventTypes = Joi.array()
   .items(
     Joi.string()
       .max(200)
-      .pattern(/^(\*|[A-Za-z0-9_.-]+)$/, 'event code or *'),
+      .pattern(/^(\*|[A-Za-z0-9_.-]+)$/, 'a valid event code or *'),
   )
   .min(1)
   .max(100)

@@ -5,20 +5,26 @@
  * `{statusCode, body}`: 200 once every delivery is done or durably scheduled, 503 when a record
  * could not be written, 400 for a malformed event, 500 for misconfigured inputs.
  */
+import { defineAction } from '../../lib/action-entry'
 import { toActionErrorResponse } from '../../lib/errors'
-import { logServerFailure, type RuntimeOverrides } from '../../lib/delivery/action-deps'
+import { deliveryDeps, deliveryRuntime } from '../../lib/delivery/action-deps'
+import { loadDeliveryConfig } from '../../lib/delivery/delivery-config'
 import { parsePublishParams } from '../../lib/delivery/event-schema'
 import { fanOut } from '../../lib/delivery/fanout'
 
-/** Action entry point (`overrides` lets tests and the benchmark inject dependencies). */
-export async function main(
-  params: Record<string, unknown>,
-  overrides: RuntimeOverrides = {},
-): Promise<{ statusCode: number; body: unknown }> {
-  try {
-    return await fanOut(parsePublishParams(params), params, 'publisher-publish', overrides)
-  } catch (err) {
-    logServerFailure(err, 'publisher-publish', overrides, 'publish failed')
-    return toActionErrorResponse(err)
-  }
-}
+/** Runtime entry point (tests and the benchmark replace dependencies with `main.withDeps`). */
+export const main = defineAction({
+  name: 'publisher/publish',
+  // The event is checked before the inputs and State: a malformed event is the caller's 400.
+  request: ({ params }) => parsePublishParams(params),
+  correlationId: (params) => {
+    const event = params.event as { id?: unknown } | undefined
+    return typeof event?.id === 'string' ? event.id : undefined
+  },
+  config: loadDeliveryConfig,
+  deps: deliveryDeps,
+  handler: ({ request, config, clock, logger, deps, deadline }) =>
+    fanOut(request, deliveryRuntime(config, { clock, logger }, deps), deadline.at),
+  errorResponse: toActionErrorResponse,
+  failureMessage: 'publish failed',
+})

@@ -5,23 +5,20 @@
  * subscription TTLs and auto-disables failing subscriptions.
  */
 import { randomUUID } from 'node:crypto'
+import { defineAction } from '../../lib/action-entry'
 import { toActionErrorResponse } from '../../lib/errors'
 import { parsers } from '../../lib/config'
-import {
-  activationDeadline,
-  logServerFailure,
-  openDeliveryRuntime,
-  type RuntimeOverrides,
-} from '../../lib/delivery/action-deps'
+import { answerBy, deliveryDeps, deliveryRuntime } from '../../lib/delivery/action-deps'
+import { loadDeliveryConfig } from '../../lib/delivery/delivery-config'
 import { sweep } from '../../lib/delivery/sweep'
 
-/** Action entry point. */
-export async function main(
-  params: Record<string, unknown>,
-  overrides: RuntimeOverrides = {},
-): Promise<{ statusCode: number; body: unknown }> {
-  try {
-    const rt = await openDeliveryRuntime(params, 'publisher-sweeper', overrides)
+/** Runtime entry point (tests replace dependencies with `main.withDeps`). */
+export const main = defineAction({
+  name: 'publisher/sweeper',
+  config: loadDeliveryConfig,
+  deps: deliveryDeps,
+  handler: async ({ params, config, clock, logger, deps, deadline }) => {
+    const rt = deliveryRuntime(config, { clock, logger }, deps)
     const now = rt.clock.now()
     const forced = params.maintenance === undefined ? false : parsers.bool(params.maintenance)
     const minute = Math.floor(now / 60_000)
@@ -37,7 +34,7 @@ export async function main(
         timeoutMs: rt.config.deliveryTimeoutMs,
         concurrency: rt.config.concurrency,
         batchSize: rt.config.sweepBatchSize,
-        deadlineMs: activationDeadline(now, rt.config.sweepTimeBudgetMs, process.env.__OW_DEADLINE),
+        deadlineMs: answerBy(now, rt.config.sweepTimeBudgetMs, deadline.at),
         leaseMs: rt.config.deliveryTimeoutMs + 60_000,
         failureDisableMs: rt.config.failureDisableDays * 86_400_000,
         refreshAfterMs: 30 * 86_400_000,
@@ -55,8 +52,7 @@ export async function main(
         ...summary,
       },
     }
-  } catch (err) {
-    logServerFailure(err, 'publisher-sweeper', overrides, 'sweep failed')
-    return toActionErrorResponse(err)
-  }
-}
+  },
+  errorResponse: toActionErrorResponse,
+  failureMessage: 'sweep failed',
+})

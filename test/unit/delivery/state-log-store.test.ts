@@ -4,11 +4,7 @@
  */
 import { createMemoryStore } from '../../../actions/lib/kv-store'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
-import {
-  DELIVERY_STATUSES,
-  deliveryIdOf,
-  type DeliveryStatus,
-} from '../../../actions/lib/delivery-log/log-keys'
+import { deliveryIdOf, type DeliveryStatus } from '../../../actions/lib/delivery-log/log-keys'
 import type { LogEntry, LogFilter } from '../../../actions/lib/delivery-log/log-store'
 import { createStateLogStore } from '../../../actions/lib/delivery-log/state-log-store'
 import { SEGMENT_MAX } from '../../../actions/lib/delivery-log/state-log-index'

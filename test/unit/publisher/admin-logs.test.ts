@@ -2,12 +2,17 @@
  * admin/logs through its entry point: list and filters from the sweeper's index, get with
  * attempts (a point read), retry of any delivery (delivered ones too), export to JSON.
  */
-import { main as logsApi } from '../../../actions/admin/logs'
-import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
-import { main as publish } from '../../../actions/publisher/publish'
-import { main as sweeper } from '../../../actions/publisher/sweeper'
 import { startReceiver, type Receiver } from '../../helpers/webhook-receiver'
-import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
+import {
+  aCanonicalEvent,
+  harness,
+  inputs,
+  SECRET_A,
+  logsApi,
+  subscriptionsApi,
+  publish,
+  sweeper,
+} from './fixtures'
 
 type H = ReturnType<typeof harness>
 type Res = {
@@ -23,7 +28,7 @@ afterEach(async () => {
 })
 
 function logs(h: H, method: string, path: string, query: Record<string, unknown> = {}): Promise<Res> {
-  return logsApi({ ...inputs(), __ow_method: method, __ow_path: path, ...query }, h.overrides) as Promise<Res>
+  return logsApi({ ...inputs(), __ow_method: method, __ow_path: path, ...query }, h.overrides)
 }
 
 /** Runs the sweeper, which brings the index up to date. */

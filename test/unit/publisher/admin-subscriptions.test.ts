@@ -1,9 +1,8 @@
 /**
  * admin/subscriptions through its entry point (routing by __ow_method/__ow_path).
  */
-import { main as api } from '../../../actions/admin/subscriptions'
 import { isValidSecret } from '../../../actions/lib/webhook-signature'
-import { harness, inputs, SECRET_A, SECRET_B, TEST_ORG } from './fixtures'
+import { harness, inputs, SECRET_A, SECRET_B, TEST_ORG, subscriptionsApi as api } from './fixtures'
 
 type Res = {
   statusCode?: number
@@ -28,7 +27,7 @@ function call(
       ...body,
     },
     h.overrides,
-  ) as Promise<Res>
+  )
 }
 
 const valid = {

@@ -5,7 +5,11 @@ import type { CanonicalEvent } from '../../../actions/lib/canonical-event'
 import type { Clock } from '../../../actions/lib/clock'
 import { createMemoryStore, type KvStore } from '../../../actions/lib/kv-store'
 import type { Logger } from '../../../actions/lib/logger'
-import type { RuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
+import { withRuntimeOverrides, type RuntimeOverrides } from '../../../actions/lib/delivery/action-deps'
+import { main as publishAction } from '../../../actions/publisher/publish'
+import { main as sweeperAction } from '../../../actions/publisher/sweeper'
+import { main as subscriptionsAction } from '../../../actions/admin/subscriptions'
+import { main as logsAction } from '../../../actions/admin/logs'
 
 /** A clock whose time only moves when told (sleep moves it too, instantly). */
 export interface FakeClock extends Clock {
@@ -116,3 +120,17 @@ export function harness(start?: number): {
   const logger = captureLogger()
   return { clock, store, logger, overrides: { clock, store, logger, random: () => 0.5, cache: new Map() } }
 }
+
+/** A non-web action's result (`{statusCode, body}`), read loosely by the assertions. */
+type PublisherResult = { statusCode: number; body: any }
+/** A web action's result. */
+type AdminResult = { statusCode: number; body?: any; headers?: Record<string, string> }
+
+/**
+ * The four delivery actions as `(params, overrides)`: each call goes through the entry-point layer
+ * with the harness's dependencies injected by `main.withDeps`.
+ */
+export const publish = withRuntimeOverrides<PublisherResult>(publishAction)
+export const sweeper = withRuntimeOverrides<PublisherResult>(sweeperAction)
+export const subscriptionsApi = withRuntimeOverrides<AdminResult>(subscriptionsAction)
+export const logsApi = withRuntimeOverrides<AdminResult>(logsAction)

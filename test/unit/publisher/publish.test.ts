@@ -2,12 +2,10 @@
  * publisher/publish through its entry point, with a memory store, a fake clock and real HTTP
  * receivers on 127.0.0.1 (signatures checked with the `standardwebhooks` package).
  */
-import { main as publish } from '../../../actions/publisher/publish'
-import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
 import { parseDlvKey } from '../../../actions/lib/delivery-log/log-keys'
 import { closedPort, receiverPool } from '../../helpers/webhook-receiver'
-import { aCanonicalEvent, harness, inputs, SECRET_A, SECRET_B } from './fixtures'
+import { aCanonicalEvent, harness, inputs, SECRET_A, SECRET_B, publish, subscriptionsApi } from './fixtures'
 
 type H = ReturnType<typeof harness>
 

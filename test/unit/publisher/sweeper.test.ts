@@ -2,14 +2,19 @@
  * publisher/sweeper through its entry point: due retries, dead letters, claims, parked and
  * orphaned deliveries, and maintenance (auto-disable, TTL refresh).
  */
-import { main as publish } from '../../../actions/publisher/publish'
-import { main as sweeper } from '../../../actions/publisher/sweeper'
-import { main as subscriptionsApi } from '../../../actions/admin/subscriptions'
 import type { DeliveryRecord } from '../../../actions/lib/delivery-log/delivery-record'
-import { main as logsApi } from '../../../actions/admin/logs'
 import { parseDlvKey } from '../../../actions/lib/delivery-log/log-keys'
 import { receiverPool } from '../../helpers/webhook-receiver'
-import { aCanonicalEvent, harness, inputs, SECRET_A } from './fixtures'
+import {
+  aCanonicalEvent,
+  harness,
+  inputs,
+  SECRET_A,
+  publish,
+  sweeper,
+  subscriptionsApi,
+  logsApi,
+} from './fixtures'
 
 type H = ReturnType<typeof harness>
 const DAY = 86_400_000
@@ -31,10 +36,7 @@ function records(h: H): { key: string; record: DeliveryRecord }[] {
 }
 
 async function sweep(h: H, params: Record<string, unknown> = {}) {
-  const res = (await sweeper(
-    { ...inputs(), SWEEP_MAINTENANCE_EVERY_MINUTES: '1440', ...params },
-    h.overrides,
-  )) as { statusCode: number; body: Record<string, unknown> }
+  const res = await sweeper({ ...inputs(), SWEEP_MAINTENANCE_EVERY_MINUTES: '1440', ...params }, h.overrides)
   expect(res.statusCode).toBe(200)
   return res.body
 }

@@ -3,9 +3,13 @@
  * token by require-adobe-auth) must be in ADMIN_ALLOWED_ORGS, by default the workspace org
  * (OAUTH_ORG_ID). Checked before routing, for both admin actions.
  */
-import { main as subscriptions } from '../../../actions/admin/subscriptions'
-import { main as logs } from '../../../actions/admin/logs'
-import { harness, inputs, TEST_ORG } from '../publisher/fixtures'
+import {
+  harness,
+  inputs,
+  TEST_ORG,
+  subscriptionsApi as subscriptions,
+  logsApi as logs,
+} from '../publisher/fixtures'
 
 const FORBIDDEN = {
   error: {

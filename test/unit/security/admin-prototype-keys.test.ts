@@ -3,8 +3,7 @@
  * parse of a JSON body) or inside a string `__ow_body`, so `{"__proto__":{"auth":…}}` can no longer
  * set fields past the schema's unknown-key check.
  */
-import { main as api } from '../../../actions/admin/subscriptions'
-import { harness, inputs } from '../publisher/fixtures'
+import { harness, inputs, subscriptionsApi as api } from '../publisher/fixtures'
 
 const ORG = 'TESTORG@AdobeOrg'
 type Res = { statusCode?: number; body?: any; error?: { statusCode: number; body: { error: string } } }
