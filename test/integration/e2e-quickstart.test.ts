@@ -4,6 +4,7 @@
  * delivery and the delivery log must say `delivered`. Then Ctrl-C stops it cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import { tempDataDir } from '../helpers/stack'
 import { LOCAL_DEFAULTS } from '../../local/stack-config'
@@ -60,9 +61,29 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   }
 }
 
+/**
+ * The shell's environment minus everything the app or the stack reads (every variable of
+ * .env.example, any AIO_* and LOCAL_*): App Builder developers often have AIO_runtime_namespace
+ * set, and the quickstart must behave as on a fresh machine.
+ */
+function hermeticEnv(): NodeJS.ProcessEnv {
+  const documented = new Set(
+    [
+      ...fs
+        .readFileSync(path.join(root, '.env.example'), 'utf8')
+        .matchAll(/^#?\s*([A-Za-z_][A-Za-z0-9_]*)=/gm),
+    ].map((m) => m[1]),
+  )
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !documented.has(k) && !/^(AIO_|LOCAL_|__OW_)/.test(k) && k !== 'PORT' && k !== 'DATA_DIR',
+    ),
+  )
+}
+
 describe('quickstart: npm start + npm run send', () => {
   const dataDir = tempDataDir('ceh-e2e-')
-  const env = { ...process.env, PORT: '0', DATA_DIR: dataDir, CI: 'true' }
+  const env = { ...hermeticEnv(), PORT: '0', DATA_DIR: dataDir, CI: 'true' }
   let start: ChildProcess
   const out: string[] = []
 
