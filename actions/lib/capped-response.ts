@@ -25,6 +25,5 @@ export async function readPrefix(
 
 /** At most the first `maxBytes` bytes of a fetch response's body. */
 export function readResponsePrefix(res: Response, maxBytes: number): Promise<Buffer> {
-  // Node's web ReadableStream is async-iterable; the DOM lib types do not say so.
-  return readPrefix(res.body as unknown as AsyncIterable<Uint8Array> | null, maxBytes)
+  return readPrefix(res.body, maxBytes)
 }
