@@ -12,7 +12,7 @@ export default defineConfig({
   base: './',
   logLevel: 'info',
   clearScreen: false,
-  oxc: { jsx: { runtime: 'automatic' } },
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: { emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 4000, reportCompressedSize: false },
 })
