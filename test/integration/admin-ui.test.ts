@@ -75,6 +75,7 @@ describe('admin UI in the browser', () => {
       imsOrgId: ps.stack.config.imsOrgId,
       tracingUrl: `${ps.stack.baseUrl}/events/tracing`,
     })
+    await page.getByText('No deliveries match').waitFor()
     await browser.screenshot('admin-ui-event-logs-empty')
   })
 
@@ -113,7 +114,12 @@ describe('admin UI in the browser', () => {
 
     const list = await ps.admin('subscriptions', 'get')
     expect(list.json.items).toEqual([
-      expect.objectContaining({ name: 'UI receiver', eventTypes: [CODE], fields: ['name', 'price'], active: true }),
+      expect.objectContaining({
+        name: 'UI receiver',
+        eventTypes: [CODE],
+        fields: ['name', 'price'],
+        active: true,
+      }),
     ])
     subId = list.json.items[0].id
     await browser.screenshot('admin-ui-webhooks')
@@ -125,7 +131,12 @@ describe('admin UI in the browser', () => {
     await receiver.waitFor(2, T)
     for (const [i, e] of events.entries()) {
       const got = receiver.received[i]
-      expect(got.json.data).toEqual({ id: e.entityId, type: 'product', name: e.fields.name, price: e.fields.price })
+      expect(got.json.data).toEqual({
+        id: e.entityId,
+        type: 'product',
+        name: e.fields.name,
+        price: e.fields.price,
+      })
       expect(verifyWithLibrary([secret], got.body, got.headers)).toEqual([0])
     }
     await refreshLogs()
@@ -148,7 +159,9 @@ describe('admin UI in the browser', () => {
     await payload.waitFor()
     expect(await payload.textContent()).toContain(JSON.stringify(nasty).slice(1, -1).replace(/\\"/g, '\\"'))
     expect(await page.locator('.ceh-detail script, .ceh-detail img').count()).toBe(0)
-    expect(await page.evaluate(() => (globalThis as unknown as { __cehXss?: number }).__cehXss)).toBeUndefined()
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { __cehXss?: number }).__cehXss),
+    ).toBeUndefined()
     await browser.screenshot('admin-ui-event-detail')
     await page.getByRole('button', { name: 'Close details' }).click()
   })
@@ -178,7 +191,10 @@ describe('admin UI in the browser', () => {
 
     reply = { status: 200, body: 'fixed' }
     await page.getByRole('button', { name: `Retry ${ids[0]}` }).click()
-    await page.getByRole('status').filter({ hasText: `Retried ${ids[0]}: delivered` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Retried ${ids[0]}: delivered` })
+      .waitFor()
     expect((await ps.admin('logs', 'get', `/${ids[0]}`)).json.status).toBe('delivered')
 
     // TODO(merge): POST admin/logs/retry comes with the admin API branch; until it is on main the
@@ -188,7 +204,8 @@ describe('admin UI in the browser', () => {
     await page.getByRole('button', { name: 'Retry all matching' }).click()
     await page.getByRole('alertdialog').getByRole('button', { name: 'Retry all' }).click()
     await page.getByRole('status').filter({ hasText: 'Bulk retry done' }).waitFor()
-    for (const id of ids) expect([id, (await ps.admin('logs', 'get', `/${id}`)).json.status]).toEqual([id, 'delivered'])
+    for (const id of ids)
+      expect([id, (await ps.admin('logs', 'get', `/${id}`)).json.status]).toEqual([id, 'delivered'])
   })
 
   test('Export to JSON downloads every filtered delivery as a JSON file', async () => {
@@ -204,14 +221,17 @@ describe('admin UI in the browser', () => {
       page.getByRole('button', { name: 'Export to JSON' }).click(),
     ])
     expect(download.suggestedFilename()).toMatch(/^delivery-logs-.*\.json$/)
-    const file = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'))
+    const file = JSON.parse(fs.readFileSync((await download.path()), 'utf8'))
     expect(file.count).toBe(stored.length)
     expect(file.items.map((r: { id: string }) => r.id).sort()).toEqual(stored.map((s) => s.record.id).sort())
     for (const item of file.items) {
       const same = stored.find((s) => s.record.id === item.id)!.record
       expect(item).toEqual(same)
     }
-    await page.getByRole('status').filter({ hasText: `Exported ${stored.length} deliveries` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Exported ${stored.length} deliveries` })
+      .waitFor()
   })
 
   test('a webhook switched off gets no delivery', async () => {

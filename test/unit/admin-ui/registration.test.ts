@@ -73,7 +73,8 @@ describe('Commerce Admin UI SDK registration', () => {
       { registration: { menuItems: [] } },
       { menuItems: [{ id: 'a' }] },
     ]
-    for (const doc of bad) expect([doc, registrationSchema.validate(doc).error !== undefined]).toEqual([doc, true])
+    for (const doc of bad)
+      expect([doc, registrationSchema.validate(doc).error !== undefined]).toEqual([doc, true])
   })
 
   test('app.config.yaml declares the extension point with web-src and the registration action', () => {
@@ -102,7 +103,14 @@ describe('Commerce Admin UI SDK registration', () => {
       extensions: [{ extensionPointId: 'commerce/backend-ui/1' }],
     })
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'extension-manifest.json'), 'utf8'))
-    expect(Object.keys(manifest).sort()).toEqual(['description', 'displayName', 'id', 'name', 'platform', 'version'])
+    expect(Object.keys(manifest).sort()).toEqual([
+      'description',
+      'displayName',
+      'id',
+      'name',
+      'platform',
+      'version',
+    ])
     expect(manifest).toMatchObject({ id: EXTENSION_ID, name: EXTENSION_ID, platform: 'web' })
   })
 })

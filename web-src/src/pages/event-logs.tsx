@@ -146,6 +146,7 @@ export function EventLogs({ api }: { api: AdminApi }) {
     }
   }
 
+  const names = Object.fromEntries(subs.map((s) => [s.id, s.name]))
   const rows = (page?.items ?? []).map((r) => {
     const o = overrides[r.id]
     return o
@@ -197,6 +198,9 @@ export function EventLogs({ api }: { api: AdminApi }) {
           <table className="ceh-table" aria-label="Deliveries">
             <thead>
               <tr>
+                <th scope="col">
+                  <span className="ceh-sr">Actions</span>
+                </th>
                 <th scope="col">Time</th>
                 <th scope="col">Event code</th>
                 <th scope="col">Entity id</th>
@@ -204,28 +208,11 @@ export function EventLogs({ api }: { api: AdminApi }) {
                 <th scope="col">Status</th>
                 <th scope="col">Attempts</th>
                 <th scope="col">Last HTTP</th>
-                <th scope="col">
-                  <span className="ceh-sr">Actions</span>
-                </th>
               </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr
-                  key={r.id}
-                  data-id={r.id}
-                  aria-selected={selected === r.id}
-                  className={selected === r.id ? 'ceh-selected' : ''}
-                >
-                  <td>{when(r.createdAt)}</td>
-                  <td>{r.eventType}</td>
-                  <td>{r.entityId ?? ''}</td>
-                  <td>{r.subscriptionId}</td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td>{r.attempts}</td>
-                  <td>{r.lastHttpStatus ?? '—'}</td>
+                <tr key={r.id} data-id={r.id} className={selected === r.id ? 'ceh-selected' : ''}>
                   <td className="ceh-actions">
                     <ActionButton isQuiet onPress={() => setSelected(r.id)} aria-label={`Details of ${r.id}`}>
                       Details
@@ -234,6 +221,15 @@ export function EventLogs({ api }: { api: AdminApi }) {
                       Retry
                     </ActionButton>
                   </td>
+                  <td className="ceh-nowrap">{when(r.createdAt)}</td>
+                  <td>{r.eventType}</td>
+                  <td>{r.entityId ?? ''}</td>
+                  <td title={r.subscriptionId}>{names[r.subscriptionId] ?? r.subscriptionId}</td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td>{r.attempts}</td>
+                  <td>{r.lastHttpStatus ?? '—'}</td>
                 </tr>
               ))}
               {page && rows.length === 0 && (

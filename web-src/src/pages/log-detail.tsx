@@ -4,7 +4,7 @@
  * sweeper has indexed the latest attempt.
  */
 import { ActionButton, Heading, ProgressCircle, View } from '@adobe/react-spectrum'
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { AdminApi } from '../api/admin-api'
 import type { DeliveryRecord } from '../api/types'
 import { ErrorNote, JsonText, StatusBadge, when } from '../components/common'
@@ -12,6 +12,12 @@ import { ErrorNote, JsonText, StatusBadge, when } from '../components/common'
 export function LogDetail(props: { api: AdminApi; id: string; version: number; onClose: () => void }) {
   const [record, setRecord] = useState<DeliveryRecord>()
   const [error, setError] = useState<unknown>()
+  const heading = useRef<HTMLDivElement>(null)
+  // Keyboard and narrow-window users land on the panel when it opens (it may be below the table).
+  useEffect(() => {
+    heading.current?.focus()
+    heading.current?.scrollIntoView({ block: 'nearest' })
+  }, [props.id])
   useEffect(() => {
     let live = true
     setError(undefined)
@@ -27,7 +33,7 @@ export function LogDetail(props: { api: AdminApi; id: string; version: number; o
   return (
     <section className="ceh-detail" aria-labelledby="ceh-detail-title">
       <View padding="size-200" borderWidth="thin" borderColor="dark" borderRadius="medium">
-        <div className="ceh-detail-head">
+        <div className="ceh-detail-head" ref={heading} tabIndex={-1}>
           <Heading level={3} id="ceh-detail-title">
             Delivery details
           </Heading>
