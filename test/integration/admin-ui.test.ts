@@ -221,7 +221,7 @@ describe('admin UI in the browser', () => {
       page.getByRole('button', { name: 'Export to JSON' }).click(),
     ])
     expect(download.suggestedFilename()).toMatch(/^delivery-logs-.*\.json$/)
-    const file = JSON.parse(fs.readFileSync((await download.path()), 'utf8'))
+    const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'))
     expect(file.count).toBe(stored.length)
     expect(file.items.map((r: { id: string }) => r.id).sort()).toEqual(stored.map((s) => s.record.id).sort())
     for (const item of file.items) {
