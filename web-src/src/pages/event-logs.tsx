@@ -24,7 +24,8 @@ import type {
 } from '../api/types'
 import { downloadJson, ErrorNote, StatusBadge, when } from '../components/common'
 import { LogDetail } from './log-detail'
-import { LogFilterForm, NO_FILTERS, toQuery, type LogFilters } from './log-filters'
+import { LogFilterForm } from './log-filters'
+import { NO_FILTERS, toQuery, type LogFilters } from './log-query'
 
 const PAGE_SIZE = 25
 
