@@ -82,7 +82,9 @@ export async function buildUi(
   const started = Date.now()
   log(`building the admin UI (web-src/ → ${path.relative(p.projectRoot, p.outDir)}/) with Vite…`)
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js')
-  const args = [vite, 'build', '--config', path.join(p.webSrc, 'vite.config.mjs'), '--outDir', p.outDir]
+  // Built aside and swapped in, so a concurrent start (npm start while tests run) never serves half a build.
+  const tmp = `${p.outDir}.build-${process.pid}-${Date.now()}`
+  const args = [vite, 'build', '--config', path.join(p.webSrc, 'vite.config.mjs'), '--outDir', tmp]
   const tail: string[] = []
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, args, {
@@ -104,8 +106,19 @@ export async function buildUi(
     child.once('error', reject)
     child.once('close', resolve)
   })
-  if (code !== 0) throw new Error(`admin UI build failed (exit ${code}):\n${tail.join('\n')}`)
-  fs.writeFileSync(path.join(p.outDir, STAMP), stamp)
+  if (code !== 0) {
+    fs.rmSync(tmp, { recursive: true, force: true })
+    throw new Error(`admin UI build failed (exit ${code}):\n${tail.join('\n')}`)
+  }
+  fs.writeFileSync(path.join(tmp, STAMP), stamp)
+  fs.rmSync(p.outDir, { recursive: true, force: true })
+  try {
+    fs.renameSync(tmp, p.outDir)
+  } catch (err) {
+    // Another process swapped its build in between: keep it when it is of the same sources.
+    fs.rmSync(tmp, { recursive: true, force: true })
+    if (!uiIsCurrent(p)) throw err
+  }
   log(`admin UI built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   return 'built'
 }
