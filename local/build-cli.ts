@@ -1,10 +1,12 @@
 /**
  * `npm run build [app.config.yaml …]`: builds the action bundles `aio app build` would deploy
- * (webpack with the project's webpack-config.js) into `<app>/dist/actions/<pkg>/<action>/index.js`.
- * Exits 1 when any action fails to build.
+ * (webpack with the project's webpack-config.js) into `<app>/dist/actions/<pkg>/<action>/index.js`,
+ * and the admin UI (web-src/) into dist/ui/ as the local stack serves it. Exits 1 when anything
+ * fails to build.
  */
 import path from 'node:path'
 import { buildApp } from './runtime/build-app'
+import { buildUi, uiPaths } from './ui/ui-build'
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -28,8 +30,15 @@ async function main(): Promise<void> {
       )
     }
   }
+  try {
+    const ui = await buildUi(uiPaths(projectRoot), (m) => console.log(`[build] ${m}`))
+    console.log(`[build] ok   admin UI → dist/ui/${ui === 'current' ? ' (current)' : ''}`)
+  } catch (err) {
+    failed++
+    console.error(`[build] FAIL admin UI: ${(err as Error).message}`)
+  }
   if (failed > 0) {
-    console.error(`[build] ${failed} action(s) failed to build`)
+    console.error(`[build] ${failed} action(s) or the UI failed to build`)
     process.exitCode = 1
   }
 }

@@ -102,6 +102,7 @@ async function main(argv: string[]): Promise<void> {
   for (const line of stack.banner) say(`[local] ${line}`)
   say(`[local] onboarding: ${s.create} created, ${s.update} updated, ${s.unchanged} unchanged`)
   say('')
+  say(`  Admin UI:           ${stack.baseUrl}/  (event logs, webhooks, overview, debug tracing)`)
   say(
     `  Ingestion webhook:  POST ${stack.baseUrl}/api/v1/web/${ns}/ingestion/webhook  (auth: ${env.INGESTION_AUTH})`,
   )

@@ -14,6 +14,7 @@ import { createStateService, type StateService } from './state'
 import { createRuntimeService, type RuntimeService } from './runtime'
 import { createEventsService, type EventsService } from './events'
 import { createCommerceService, type CommerceService } from './commerce'
+import { createUiService } from './ui'
 
 /** A running stack. */
 export interface Stack {
@@ -112,6 +113,7 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     services.push(runtime)
     const events = await createEventsService(ctx, { runtime })
     services.push(events)
+    services.push(await createUiService(ctx))
     ready = true
     const banner = services.flatMap((s) => s.banner?.() ?? [])
     return { config: ctx.config, baseUrl, port, state, runtime, events, commerce, banner, close: closeAll }

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { buildApp } from '../local/runtime/build-app'
+import { buildUi, uiPaths } from '../local/ui/ui-build'
 
 function findManifests(dir: string, out: string[] = []): string[] {
   if (!fs.existsSync(dir)) return out
@@ -39,6 +40,12 @@ export default async function globalSetup(): Promise<void> {
       problems.push(`${path.relative(root, manifest)}: ${(err as Error).message.split('\n')[0]}`)
     }
   }
-  const summary = `\n[global-setup] action bundles ready in ${Date.now() - started} ms`
+  // The admin UI (web-src/) once, so every stack start finds it current (the browser tests use it).
+  try {
+    await buildUi(uiPaths(root))
+  } catch (err) {
+    problems.push(`admin UI: ${(err as Error).message.split('\n')[0]}`)
+  }
+  const summary = `\n[global-setup] action bundles and admin UI ready in ${Date.now() - started} ms`
   console.log(problems.length ? `${summary}; not built:\n  ${problems.join('\n  ')}` : summary)
 }

@@ -90,10 +90,23 @@ export async function loadManifest(
     missingEnv: [],
   }
   const missing = new Set<string>()
-  const packages = (config.application?.runtimeManifest?.packages ?? {}) as Record<string, any>
   // `application.events` (I/O Events registrations) is the events service's business, not ours.
+  // Packages come from `application` and from every extension (`extensions.<point>`, e.g. the
+  // Commerce Admin UI SDK's `commerce/backend-ui/1`): aio deploys both into the one namespace, so
+  // a package or action declared twice is a start-up error here rather than a silent override.
+  const sources = packageSources(config)
+  const packages: Record<string, any> = {}
+  const packagePath = new Map<string, (string | number)[]>()
+  for (const { keys, packages: pkgs } of sources) {
+    for (const [pkgName, pkgRaw] of Object.entries(pkgs)) {
+      if (packagePath.has(pkgName))
+        throw new ManifestError(`${fmt(where([...keys, pkgName]))}: package "${pkgName}" is declared twice`)
+      packages[pkgName] = pkgRaw
+      packagePath.set(pkgName, [...keys, pkgName])
+    }
+  }
   for (const [pkgName, pkgRaw] of Object.entries(packages)) {
-    const pkgKeys = ['application', 'runtimeManifest', 'packages', pkgName]
+    const pkgKeys = packagePath.get(pkgName)!.map(String)
     const pkg = check(packageSchema, pkgRaw ?? {}, pkgKeys, where)
     const pkgParams = substituteInputs(pkg.inputs, env, missing)
     const packageName = pkgName === 'default' ? undefined : pkgName
@@ -119,7 +132,7 @@ export async function loadManifest(
     for (const [ruleName, ruleRaw] of Object.entries(
       (withTriggers ? (pkgRaw?.rules ?? {}) : {}) as Record<string, unknown>,
     )) {
-      const keys = ['application', 'runtimeManifest', 'packages', pkgName, 'rules', ruleName]
+      const keys = [...packagePath.get(pkgName)!.map(String), 'rules', ruleName]
       const r = check(ruleSchema, ruleRaw ?? {}, keys, where)
       const actionName = `${pkgName === 'default' ? '' : `${pkgName}/`}${String(r.action).split('/').pop()}`
       if (!manifest.triggers.has(r.trigger))
@@ -131,6 +144,23 @@ export async function loadManifest(
   }
   manifest.missingEnv = [...missing].sort()
   return manifest
+}
+
+/** Where runtime packages are declared: `application` and each `extensions.<extension point>`. */
+function packageSources(config: any): { keys: string[]; packages: Record<string, any> }[] {
+  const out: { keys: string[]; packages: Record<string, any> }[] = [
+    {
+      keys: ['application', 'runtimeManifest', 'packages'],
+      packages: (config.application?.runtimeManifest?.packages ?? {}) as Record<string, any>,
+    },
+  ]
+  for (const [point, ext] of Object.entries((config.extensions ?? {}) as Record<string, any>)) {
+    out.push({
+      keys: ['extensions', point, 'runtimeManifest', 'packages'],
+      packages: (ext?.runtimeManifest?.packages ?? {}) as Record<string, any>,
+    })
+  }
+  return out
 }
 
 function toActionSpec(

@@ -68,6 +68,61 @@ describe('manifest loading', () => {
     }
   })
 
+  /** The valid app plus an extension (as the Commerce Admin UI SDK's commerce/backend-ui/1) declaring `packages`. */
+  function withExtension(packages: Record<string, unknown>): { root: any; actions: any } {
+    const app = validApp()
+    app.root.extensions = {
+      'commerce/backend-ui/1': {
+        operations: { view: [{ type: 'web', impl: 'index.html' }] },
+        runtimeManifest: { packages },
+      },
+    }
+    return app
+  }
+
+  it('runs the actions of extensions as well as of the application', async () => {
+    const dir = writeApp(
+      withExtension({
+        'admin-ui-sdk': {
+          license: 'Apache-2.0',
+          actions: {
+            registration: {
+              function: PARAMS,
+              web: 'yes',
+              runtime: 'nodejs:22',
+              inputs: { GREETING: 'from the extension' },
+              annotations: { final: true },
+            },
+          },
+        },
+      }),
+    )
+    const stack = await startTestStack({ manifestPath: path.join(dir, 'app.config.yaml'), env: { WHO: 'x' } })
+    try {
+      const base = `${stack.baseUrl}/api/v1/web/${stack.config.namespace}`
+      const ext = (await (await fetch(`${base}/admin-ui-sdk/registration`)).json()) as { params: any }
+      const app = (await (await fetch(`${base}/pkg/hello`)).json()) as { params: any }
+      expect([ext.params.GREETING, app.params.GREETING]).toEqual(['from the extension', 'hi x'])
+      expect(stack.banner).toContain(
+        `  web action admin-ui-sdk/registration: ${base}/admin-ui-sdk/registration`,
+      )
+    } finally {
+      await stack.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('fails start-up on a package declared by the application and an extension', async () => {
+    const dir = writeApp(withExtension({ pkg: { license: 'Apache-2.0', actions: {} } }))
+    try {
+      await expect(startTestStack({ manifestPath: path.join(dir, 'app.config.yaml') })).rejects.toThrow(
+        /app\.config\.yaml: extensions\.commerce\/backend-ui\/1\.runtimeManifest\.packages\.pkg: package "pkg" is declared twice/,
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('lists only web actions in the banner', async () => {
     const stack = await startFixtureStack()
     try {

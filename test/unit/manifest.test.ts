@@ -8,6 +8,7 @@ import { DELIVERY_INPUT_KEYS } from '../../actions/lib/delivery/delivery-config'
 import { ADMIN_INPUT_KEYS } from '../../actions/admin/admin-action'
 import { INGESTION_INPUTS } from '../../actions/ingestion/webhook/config'
 import { CONSUMER_INPUT_KEYS } from '../../actions/consumer/index'
+import { REGISTRATION_INPUT_KEYS } from '../../actions/admin-ui/registration/index'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -28,7 +29,13 @@ async function loadManifest(): Promise<Record<string, { actions?: Record<string,
   process.chdir(root)
   try {
     const config = await load({})
-    return config.all.application.manifest.full.packages
+    // The application's packages, then each extension's (the Commerce Admin UI SDK registration).
+    return Object.assign(
+      {},
+      ...Object.values(config.all as Record<string, { manifest?: { full?: { packages?: object } } }>).map(
+        (c) => c.manifest?.full?.packages ?? {},
+      ),
+    )
   } finally {
     process.chdir(cwd)
   }
@@ -46,7 +53,14 @@ describe('app.config.yaml', () => {
     )
 
   it('declares the app packages', () => {
-    expect(Object.keys(packages).sort()).toEqual(['admin', 'entities', 'event-hub', 'ingestion', 'publisher'])
+    expect(Object.keys(packages).sort()).toEqual([
+      'admin',
+      'admin-ui-sdk',
+      'entities',
+      'event-hub',
+      'ingestion',
+      'publisher',
+    ])
   })
 
   it('runs every action on nodejs:22 with final inputs and an existing TypeScript function', () => {
@@ -66,7 +80,7 @@ describe('app.config.yaml', () => {
     for (const name of ['event-hub/consumer', 'publisher/publish', 'publisher/sweeper']) {
       expect([name, String(byName[name].web)]).toEqual([name, 'no'])
     }
-    for (const a of actions().filter((x) => x.name.startsWith('admin/'))) {
+    for (const a of actions().filter((x) => /^admin(-ui-sdk)?\//.test(x.name))) {
       expect([a.name, a.annotations?.['require-adobe-auth']]).toEqual([a.name, true])
     }
   })
@@ -78,6 +92,7 @@ describe('app.config.yaml', () => {
         .readdirSync(path.join(root, 'actions'), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('actions.config.yaml'))
         .map((f) => path.join(root, 'actions', f)),
+      path.join(root, 'src', 'commerce-backend-ui-1', 'ext.config.yaml'),
     ]
     const vars = new Set(
       files.flatMap((f) =>
@@ -103,6 +118,7 @@ describe('app.config.yaml', () => {
     ['entities/', ENTITY_HANDLER_INPUT_KEYS],
     ['publisher/', DELIVERY_INPUT_KEYS],
     ['admin/', ADMIN_INPUT_KEYS],
+    ['admin-ui-sdk/', REGISTRATION_INPUT_KEYS],
   ]
 
   it('checks the inputs of every action of the manifest', () => {
