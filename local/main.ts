@@ -9,9 +9,10 @@ import { startStack, type Stack } from './stack'
 import { loadStackConfig } from './stack-config'
 import { loadOrCreateDevSecrets } from './dev-secrets'
 import { startDemoReceiver, type DemoReceiver } from './demo-receiver'
-import { loadOnboardingConfig } from '../onboarding/config-loader'
 import { connectLocal } from '../onboarding/events-client'
-import { reconcile, summarise } from '../onboarding/reconcile'
+import { summarise } from '../onboarding/reconcile'
+import { onboard } from '../onboarding/onboard'
+import { localCommerce } from '../onboarding/commerce-connection'
 import { formatStartupProblems, startupProblems } from './startup-checks'
 
 const say = (line = ''): void => console.log(line)
@@ -89,12 +90,18 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
 
-  say('[local] onboarding the I/O Events providers and registrations (onboarding/config)…')
+  say(
+    '[local] onboarding the I/O Events providers and registrations and the local Commerce eventing (onboarding/config)…',
+  )
   const conn = await connectLocal(
     { baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId },
     env,
   )
-  const onboarding = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
+  // Also configures the local Commerce's eventing: it sends only the subscribed events. Local data
+  // from an older version may hold a plain custom `commerce` provider: it is replaced.
+  const onboarding = await onboard(conn, localCommerce(stack.baseUrl, stack.config.imsToken, env), {
+    replaceProviders: true,
+  })
   const s = summarise(onboarding.steps)
 
   const ns = stack.config.namespace

@@ -5,6 +5,7 @@
 import type { EventsManagement, OnboardingTarget } from './reconcile'
 import { readWorkspaceEnv } from './workspace-env'
 import { localWorkspace } from '../local/stack-config'
+import { commerceEventPrefix, commerceInstanceIdOf, LOCAL_INSTANCE_ID } from './commerce-connection'
 
 /** The consumer action every registration delivers to. */
 const CONSUMER_ACTION = 'event-hub/consumer'
@@ -50,6 +51,8 @@ export async function connectLocal(
       workspaceId: ws.workspaceId,
       clientId: ws.apiKey,
       runtimeAction: CONSUMER_ACTION,
+      commerceInstanceId: commerceInstanceIdOf(env, LOCAL_INSTANCE_ID),
+      commerceEventPrefix: commerceEventPrefix(env),
     },
   }
 }
@@ -85,6 +88,8 @@ export async function connectAdobe(env: NodeJS.ProcessEnv): Promise<OnboardingCo
       workspaceId: ws.workspaceId,
       clientId: ws.clientId,
       runtimeAction: CONSUMER_ACTION,
+      commerceInstanceId: commerceInstanceIdOf(env),
+      commerceEventPrefix: commerceEventPrefix(env),
     },
   }
 }

@@ -1,16 +1,19 @@
 /**
- * `npm run onboard [-- --local] [--dry-run] [--prune] [--yes] [--url http://127.0.0.1:9080]`
+ * `npm run onboard [-- --local] [--dry-run] [--prune] [--yes] [--no-commerce] [--url http://127.0.0.1:9080]`
  *
  * Creates or updates the I/O Events providers, event metadata and consumer registrations declared
- * in `onboarding/config/`. Against Adobe it uses the OAuth credentials and workspace ids in `.env`;
- * with `--local` it targets the local stack (`npm start`) and needs no Adobe account.
+ * in `onboarding/config/`, then configures the Commerce instance's eventing (configuration and one
+ * subscription per Commerce event, from `commerce-event-subscribe.json`). Against Adobe it uses the
+ * OAuth credentials, workspace ids and Commerce settings in `.env`; with `--local` it targets the
+ * local stack (`npm start`) and its local Commerce, and needs no Adobe account.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import readline from 'node:readline/promises'
-import { loadOnboardingConfig } from './config-loader'
-import { reconcile, summarise, type Step } from './reconcile'
+import { summarise, type Step } from './reconcile'
 import { connectAdobe, connectLocal } from './events-client'
+import { adobeCommerce, localCommerce } from './commerce-connection'
+import { onboard } from './onboard'
 import { LOCAL_DEFAULTS } from '../local/stack-config'
 
 /** Parsed command line. */
@@ -19,25 +22,56 @@ export interface OnboardArgs {
   dryRun: boolean
   prune: boolean
   yes: boolean
+  /** Skip the Commerce eventing step (configure it in the Commerce Admin instead). */
+  noCommerce: boolean
+  help: boolean
   url?: string
 }
 
+/** What `--help` prints. */
+export const USAGE = `Usage: npm run onboard -- [options]
+
+Creates or updates, idempotently, the I/O Events providers, event metadata and registrations of
+onboarding/config/, then Commerce eventing: the eventing configuration and one subscription per
+Commerce event of onboarding/config/commerce-event-subscribe.json.
+
+Options:
+  --local          onboard the local stack (npm start) and its local Commerce; no Adobe account
+  --url <url>      the local stack's URL (implies --local; default http://127.0.0.1:$PORT)
+  --dry-run        print the plan; write nothing
+  --prune          also delete what config no longer lists (asks first; --yes to skip the question)
+  -y, --yes        do not ask before pruning
+  --no-commerce    skip the Commerce step (configure eventing in the Commerce Admin yourself)
+  -h, --help       this help
+
+Against Adobe, .env needs the OAUTH_* credential, IO_CONSUMER_ID, IO_PROJECT_ID, IO_WORKSPACE_ID,
+COMMERCE_INSTANCE_ID, COMMERCE_BASE_URL and the Commerce credentials (see .env.example);
+COMMERCE_EVENT_PREFIX prefixes the Commerce event codes (com.adobe.commerce.<prefix>.observer.*).`
+
 /** Parses argv; unknown flags are an error (a typo must not silently run a real onboarding). */
 export function parseArgs(argv: string[]): OnboardArgs {
-  const args: OnboardArgs = { local: false, dryRun: false, prune: false, yes: false }
+  const args: OnboardArgs = {
+    local: false,
+    dryRun: false,
+    prune: false,
+    yes: false,
+    noCommerce: false,
+    help: false,
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--local') args.local = true
     else if (a === '--dry-run') args.dryRun = true
     else if (a === '--prune') args.prune = true
     else if (a === '--yes' || a === '-y') args.yes = true
+    else if (a === '--no-commerce') args.noCommerce = true
+    else if (a === '--help' || a === '-h') args.help = true
     else if (a === '--url') {
       // A missing value must not fall through to onboarding against Adobe instead of the local stack.
       const url = argv[++i]
       if (!url || url.startsWith('-')) throw new Error('--url needs a value: the local stack URL')
       args.url = url
-    } else
-      throw new Error(`unknown option ${a} (expected --local, --dry-run, --prune, --yes, --url <stack url>)`)
+    } else throw new Error(`unknown option ${a} (npm run onboard -- --help lists the options)`)
   }
   if (args.url) args.local = true
   return args
@@ -45,15 +79,27 @@ export function parseArgs(argv: string[]): OnboardArgs {
 
 const ICON: Record<Step['op'], string> = { create: '+', update: '~', unchanged: '=', delete: '-' }
 
-/** Formats the summary table printed at the end. */
-function formatSummary(steps: Step[], dryRun: boolean): string {
-  const rows = (['provider', 'metadata', 'registration'] as const).map((kind) => {
+/** Summary rows: step kind → its label. */
+const ROWS: [Step['kind'], string][] = [
+  ['provider', 'provider'],
+  ['metadata', 'metadata'],
+  ['registration', 'registration'],
+  ['commerce-eventing', 'commerce eventing'],
+  ['commerce-subscription', 'commerce subscription'],
+]
+const LABEL_WIDTH = 22
+
+/** Formats the summary table printed at the end (Commerce rows only when that step ran). */
+export function formatSummary(steps: Step[], dryRun: boolean): string {
+  const rows = ROWS.filter(
+    ([kind]) => !kind.startsWith('commerce') || steps.some((x) => x.kind === kind),
+  ).map(([kind, label]) => {
     const s = summarise(steps.filter((x) => x.kind === kind))
-    return `${kind.padEnd(13)}${String(s.create).padStart(8)}${String(s.update).padStart(8)}${String(s.unchanged).padStart(10)}${String(s.delete).padStart(8)}`
+    return `${label.padEnd(LABEL_WIDTH)}${String(s.create).padStart(8)}${String(s.update).padStart(8)}${String(s.unchanged).padStart(10)}${String(s.delete).padStart(8)}`
   })
   return [
     dryRun ? 'Plan (dry run, nothing written):' : 'Summary:',
-    `${''.padEnd(13)}${'created'.padStart(8)}${'updated'.padStart(8)}${'unchanged'.padStart(10)}${'deleted'.padStart(8)}`,
+    `${''.padEnd(LABEL_WIDTH)}${'created'.padStart(8)}${'updated'.padStart(8)}${'unchanged'.padStart(10)}${'deleted'.padStart(8)}`,
     ...rows,
   ].join('\n')
 }
@@ -72,30 +118,41 @@ async function confirm(question: string): Promise<boolean> {
 export async function runOnboard(argv: string[], env: NodeJS.ProcessEnv, out = console.log): Promise<number> {
   try {
     const args = parseArgs(argv)
-    const config = loadOnboardingConfig()
+    if (args.help) {
+      out(USAGE)
+      return 0
+    }
+    const baseUrl = args.url ?? `http://127.0.0.1:${env.PORT ?? 9080}`
+    const imsToken = env.LOCAL_IMS_TOKEN ?? LOCAL_DEFAULTS.imsToken
+    // Commerce settings are checked before anything is written.
+    const commerce = args.noCommerce
+      ? undefined
+      : args.local
+        ? localCommerce(baseUrl, imsToken, env)
+        : adobeCommerce(env)
     const conn = args.local
       ? await connectLocal(
-          {
-            baseUrl: args.url ?? `http://127.0.0.1:${env.PORT ?? 9080}`,
-            imsToken: env.LOCAL_IMS_TOKEN ?? LOCAL_DEFAULTS.imsToken,
-            imsOrgId: env.LOCAL_IMS_ORG_ID ?? LOCAL_DEFAULTS.imsOrgId,
-          },
+          { baseUrl, imsToken, imsOrgId: env.LOCAL_IMS_ORG_ID ?? LOCAL_DEFAULTS.imsOrgId },
           env,
         )
       : await connectAdobe(env)
-    out(`Onboarding ${conn.where}${args.dryRun ? ' (dry run)' : ''}`)
+    out(
+      `Onboarding ${conn.where}${commerce ? ` and ${commerce.where}` : ''}${args.dryRun ? ' (dry run)' : ''}`,
+    )
     if (args.prune && !args.dryRun && !args.yes) {
-      const plan = await reconcile(conn.client, config, conn.target, { dryRun: true, prune: true })
+      const plan = await onboard(conn, commerce, { dryRun: true, prune: true })
       const deletions = plan.steps.filter((s) => s.op === 'delete')
       if (
         deletions.length &&
-        !(await confirm(`--prune will delete ${deletions.map((d) => d.name).join(', ')}. Continue?`))
+        !(await confirm(
+          `--prune will delete ${deletions.map((d) => `${d.kind} ${d.name}`).join(', ')}. Continue?`,
+        ))
       ) {
         out('Aborted: nothing deleted (pass --yes to prune without asking).')
         return 1
       }
     }
-    const { steps } = await reconcile(conn.client, config, conn.target, {
+    const { steps } = await onboard(conn, commerce, {
       dryRun: args.dryRun,
       prune: args.prune,
       onStep: (s) =>

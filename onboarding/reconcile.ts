@@ -7,7 +7,8 @@
  * `@adobe/aio-lib-events` client it needs.
  */
 import type { OnboardingConfig } from './config-loader'
-import type { ProviderKey } from '../actions/lib/event-registry'
+import type { EventDefinition, ProviderKey } from '../actions/lib/event-registry'
+import { prefixedCommerceCode } from './commerce-subscriptions'
 
 /** The subset of `@adobe/aio-lib-events` onboarding uses. */
 export interface EventsManagement {
@@ -20,6 +21,7 @@ export interface EventsManagement {
     providerId: string,
     body: object,
   ): Promise<any>
+  deleteProvider(orgId: string, projectId: string, workspaceId: string, providerId: string): Promise<any>
   getAllEventMetadataForProvider(providerId: string): Promise<any>
   createEventMetadataForProvider(
     orgId: string,
@@ -69,11 +71,21 @@ export interface OnboardingTarget {
   clientId: string
   /** `package/action` of the consumer. */
   runtimeAction: string
+  /**
+   * The Commerce instance's id (`COMMERCE_INSTANCE_ID`): the `commerce` provider is created as a
+   * Commerce events provider (`provider_metadata: dx_commerce_events`) with this `instance_id`.
+   */
+  commerceInstanceId?: string
+  /** `COMMERCE_EVENT_PREFIX`: Commerce codes become `com.adobe.commerce.<prefix>.observer.*`. */
+  commerceEventPrefix?: string
 }
+
+/** I/O Events' provider type of Adobe Commerce's eventing module (the starter kit creates it so). */
+export const COMMERCE_PROVIDER_METADATA = 'dx_commerce_events'
 
 /** One line of the plan / summary. */
 export interface Step {
-  kind: 'provider' | 'metadata' | 'registration'
+  kind: 'provider' | 'metadata' | 'registration' | 'commerce-eventing' | 'commerce-subscription'
   name: string
   op: 'create' | 'update' | 'unchanged' | 'delete'
 }
@@ -86,6 +98,12 @@ export interface ReconcileOptions {
   prune?: boolean
   /** Called after each step (progress output). */
   onStep?: (step: Step) => void
+  /**
+   * Replace a provider whose type or instance id differs from config (I/O Events cannot change
+   * them in place): delete it (with its event metadata) and create it again. Without it such a
+   * provider is an error naming the fix. `--prune` implies it.
+   */
+  replaceProviders?: boolean
 }
 
 /** Result: every step and the provider ids by key (used by tests and `npm start`). */
@@ -129,10 +147,17 @@ function desiredRegistrations(
       events_of_interest: config.registry
         .byEntity(entity)
         .filter((d) => d.provider === key)
-        .map((d) => ({ provider_id: ids[key] ?? `<new ${key} provider>`, event_code: d.code })),
+        .map((d) => ({
+          provider_id: ids[key] ?? `<new ${key} provider>`,
+          event_code: codeOf(d, target.commerceEventPrefix),
+        })),
     })),
   )
 }
+
+/** The I/O Events code of a definition: Commerce codes carry the app prefix when there is one. */
+const codeOf = (d: EventDefinition, prefix?: string) =>
+  d.provider === 'commerce' ? prefixedCommerceCode(d.code, prefix) : d.code
 
 const interestKey = (list: { provider_id: string; event_code: string }[] = []) =>
   list
@@ -155,15 +180,42 @@ export async function reconcile(
     options.onStep?.(step)
   }
 
-  // 1. Providers, matched by label (labels are unique per org in I/O Events).
+  // 1. Providers, matched by label (labels are unique per org in I/O Events). The `commerce`
+  //    provider is a Commerce events provider with the instance id, as Commerce's eventing module
+  //    publishes to (the starter kit's onboarding creates it so); type and instance id are fixed at
+  //    creation, so a provider created otherwise must be replaced.
   const providerIds: Partial<Record<ProviderKey, string>> = {}
   const existingProviders = embedded(await client.getAllProviders(orgId), 'providers')
   for (const p of config.providers) {
-    const found = existingProviders.find((e) => e.label === p.label)
+    let found = existingProviders.find((e) => e.label === p.label)
     const body = { label: p.label, description: p.description }
+    const typed =
+      p.key === 'commerce'
+        ? { provider_metadata: COMMERCE_PROVIDER_METADATA, instance_id: commerceInstanceId(target) }
+        : {}
+    if (
+      found &&
+      p.key === 'commerce' &&
+      (found.provider_metadata !== typed.provider_metadata || found.instance_id !== typed.instance_id)
+    ) {
+      if (!options.replaceProviders && !options.prune) {
+        throw new Error(
+          `the "${p.label}" provider (${found.id}) is a ${found.provider_metadata ?? 'custom'} provider with instance id ` +
+            `${found.instance_id ?? '(none)'}; Commerce needs ${typed.provider_metadata} with instance id ${typed.instance_id}. ` +
+            'Re-run with --prune to replace it (its event metadata is re-created and the registrations re-pointed).',
+        )
+      }
+      const stale = found
+      await record({ kind: 'provider', name: p.key, op: 'delete' }, () =>
+        client.deleteProvider(orgId, projectId, workspaceId, stale.id),
+      )
+      found = undefined
+    }
     if (!found) {
       await record({ kind: 'provider', name: p.key, op: 'create' }, async () => {
-        providerIds[p.key] = (await client.createProvider(orgId, projectId, workspaceId, body)).id
+        providerIds[p.key] = (
+          await client.createProvider(orgId, projectId, workspaceId, { ...body, ...typed })
+        ).id
       })
     } else {
       providerIds[p.key] = found.id
@@ -180,7 +232,9 @@ export async function reconcile(
     const existing = providerId
       ? embedded(await client.getAllEventMetadataForProvider(providerId), 'eventmetadata')
       : []
-    const wanted = config.registry.byProvider(p.key)
+    const wanted = config.registry
+      .byProvider(p.key)
+      .map((d) => ({ ...d, code: codeOf(d, target.commerceEventPrefix) }))
     for (const def of wanted) {
       const body = {
         event_code: def.code,
@@ -248,6 +302,17 @@ export async function reconcile(
     }
   }
   return { steps, providerIds }
+}
+
+/** The instance id of the `commerce` provider; the error says where to find it. */
+export function commerceInstanceId(target: OnboardingTarget): string {
+  if (!target.commerceInstanceId)
+    throw new Error(
+      'COMMERCE_INSTANCE_ID is missing — the Commerce instance id: Commerce Admin → Stores → Settings → Configuration → ' +
+        'Adobe Services → Adobe I/O Events → General configuration → Adobe Commerce Instance ID (or choose one: ' +
+        'letters, digits, _ and -, unique per Commerce instance; onboarding writes it there)',
+    )
+  return target.commerceInstanceId
 }
 
 /** Counts of steps per op, for the summary line. */

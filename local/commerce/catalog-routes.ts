@@ -48,13 +48,24 @@ function saveProduct(c: Parameters<Route['handler']>[0], sku: string | undefined
     extension_attributes: { website_ids: [1] },
   }
   c.store.put('product', key, doc)
+  // The product model's data, as Commerce hands it to the eventing module (strings, custom
+  // attributes flattened); the subscription then picks the fields that are sent.
+  const custom = Object.fromEntries(
+    ((doc.custom_attributes as { attribute_code?: string; value?: unknown }[] | undefined) ?? [])
+      .filter((a) => typeof a?.attribute_code === 'string')
+      .map((a) => [a.attribute_code as string, a.value]),
+  )
   c.emit('catalog_product_save_commit_after', {
+    ...custom,
     entity_id: String(doc.id),
     sku: doc.sku,
     name: doc.name,
     price: Number(doc.price).toFixed(4),
     status: String(doc.status),
     type_id: doc.type_id,
+    attribute_set_id: String(doc.attribute_set_id),
+    visibility: String(doc.visibility),
+    store_id: '0',
     created_at: doc.created_at,
     updated_at: doc.updated_at,
   })

@@ -3,7 +3,9 @@
  * port (`COMMERCE_BASE_URL=http://127.0.0.1:PORT/commerce/rest/`), durable in
  * `<DATA_DIR>/commerce.sqlite`. Auth as Commerce checks it: OAuth 1.0a signatures of the local
  * integration (oauth-verifier.ts, independent of the app's signer) or the local IMS bearer token.
- * Entity changes emit Commerce events to the local I/O Events (event-emitter.ts).
+ * Its eventing REST API (eventing-routes.ts) is configured by onboarding; entity changes then emit
+ * the subscribed Commerce events, with the subscribed fields only, to the local I/O Events
+ * (event-emitter.ts). Nothing is emitted before a subscription exists, as on a real instance.
  *
  * Local-only test hooks (never part of Commerce; IMS bearer required), under `/commerce/_local/`:
  * - `POST faults {method?, path, status, count?, retryAfter?}`: the next `count` (default 1)
@@ -19,6 +21,7 @@ import { localWorkspace } from '../stack-config'
 import { loadOrCreateCommerceIntegration, type CommerceIntegrationSecrets } from '../dev-secrets'
 import { catalogRoutes } from './catalog-routes'
 import { createEventEmitter } from './event-emitter'
+import { eventingRoutes } from './eventing-routes'
 import { createOAuthVerifier, OAuthRejection } from './oauth-verifier'
 import { newOrder, orderRoutes, saveOrder } from './order-routes'
 import { CommerceHttpError } from './rest-kit'
@@ -51,7 +54,14 @@ interface Fault {
 }
 
 const REST = /^\/commerce\/rest\/(?:(?!V1\/)[A-Za-z0-9_]+\/)?(V1\/.*)$/
-const ROUTES = [...catalogRoutes, ...orderRoutes]
+const ROUTES = [...catalogRoutes, ...orderRoutes, ...eventingRoutes]
+/** The ACL resource named in a 401, by path prefix (the first match wins). */
+const RESOURCES: [string, string][] = [
+  ['V1/customer', 'Magento_Customer::manage'],
+  ['V1/order', 'Magento_Sales::sales'],
+  ['V1/shipment', 'Magento_Sales::sales'],
+  ['V1/eventing', 'Magento_AdobeCommerceEventsClient::event_subscribe'],
+]
 const UNAUTHORIZED = "The consumer isn't authorized to access %resources."
 
 /** Creates the local Commerce. */
@@ -79,7 +89,7 @@ export async function createCommerceService(ctx: StackContext): Promise<Commerce
     imsToken: ctx.config.imsToken,
     imsOrgId: ctx.config.imsOrgId,
     apiKey: ws.apiKey,
-    consumerOrgId: ws.consumerOrgId,
+    store,
     log: ctx.log,
   })
   const faults: Fault[] = []
@@ -132,11 +142,7 @@ export async function createCommerceService(ctx: StackContext): Promise<Commerce
     authenticate(
       req,
       String(req.url),
-      restPath.startsWith('V1/customer')
-        ? 'Magento_Customer::manage'
-        : restPath.startsWith('V1/order') || restPath.startsWith('V1/shipment')
-          ? 'Magento_Sales::sales'
-          : 'Magento_Catalog::products',
+      RESOURCES.find(([prefix]) => restPath.startsWith(prefix))?.[1] ?? 'Magento_Catalog::products',
     )
     if (!route) {
       throw anyMethod

@@ -7,8 +7,17 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 
-/** Entity kinds the local Commerce keeps. */
-export type Kind = 'product' | 'customer' | 'group' | 'order' | 'shipment' | 'source_item'
+/** Entity kinds the local Commerce keeps (and its eventing configuration, providers and subscriptions). */
+export type Kind =
+  | 'product'
+  | 'customer'
+  | 'group'
+  | 'order'
+  | 'shipment'
+  | 'source_item'
+  | 'eventing_config'
+  | 'event_provider'
+  | 'event_subscription'
 
 /** A JSON document. */
 export type Doc = Record<string, unknown>

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS providers (
   description TEXT,
   docs_url TEXT,
   instance_id TEXT,
+  provider_metadata TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
@@ -134,6 +135,12 @@ export function openEventsDb(dataDir: string, mode: 'durable' | 'bookkeeping' = 
   db.pragma(`synchronous = ${mode === 'durable' ? 'FULL' : 'NORMAL'}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
-  if (mode === 'durable') db.exec(SCHEMA)
+  if (mode === 'durable') {
+    db.exec(SCHEMA)
+    // A DATA_DIR from before provider types were kept: add the column (its rows are custom providers).
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(providers)').all()
+    if (!columns.some((c) => c.name === 'provider_metadata'))
+      db.exec('ALTER TABLE providers ADD COLUMN provider_metadata TEXT')
+  }
   return db
 }

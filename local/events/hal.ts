@@ -6,8 +6,21 @@
  */
 import type { EventMetadataRow, EventOfInterest, ProviderRow, RegistrationRow, Store } from './store'
 
-/** The provider metadata every custom provider has (the only kind the local stack hosts). */
+/** The provider metadata of a custom events provider (the default when a create names none). */
 export const CUSTOM_PROVIDER_METADATA = '3rd_party_custom_events'
+
+/** Adobe Commerce's eventing module publishes to providers of this type (with an `instance_id`). */
+export const COMMERCE_PROVIDER_METADATA = 'dx_commerce_events'
+
+/** The provider types a workspace can create locally, as `GET /events/providermetadata` lists them. */
+export const PROVIDER_METADATA = [
+  { id: CUSTOM_PROVIDER_METADATA, label: 'Custom Events', description: 'Custom events providers' },
+  {
+    id: COMMERCE_PROVIDER_METADATA,
+    label: 'Commerce Events',
+    description: 'Adobe Commerce events providers (one per Commerce instance id)',
+  },
+] as const
 
 const link = (href: string) => ({ href })
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -81,7 +94,7 @@ export function providerView(
     source: `urn:uuid:${p.id}`,
     docs_url: p.docs_url ?? undefined,
     publisher: imsOrgId,
-    provider_metadata: CUSTOM_PROVIDER_METADATA,
+    provider_metadata: p.provider_metadata ?? CUSTOM_PROVIDER_METADATA,
     instance_id: p.instance_id ?? undefined,
     event_delivery_format: 'cloud_events_v1',
   }

@@ -5,14 +5,25 @@
  * /events/{org}/{project}/{workspace}/providers[/{id}]` and `GET /events/providermetadata`.
  * Event codes are in event-metadata-api.ts.
  *
- * A label already used in the consumer org is a 409 with `x-conflicting-id: <provider id>`.
+ * Bodies follow the API's `ProviderInputModel` (events-api-reference.yaml in AdobeDocs/adobe-io-events):
+ * `label` (required), `description`, `docs_url`, `provider_metadata` (`3rd_party_custom_events`, the
+ * default, or `dx_commerce_events` — Adobe Commerce's eventing module publishes to that type),
+ * `instance_id`, `data_residency_region`. Unknown fields are ignored, as the real API does: Adobe's
+ * own clients send extra ones (`@adobe/aio-commerce-lib-events` spreads its camel-case parameters,
+ * e.g. `consumerOrgId`, `providerType`, into the body; others send `organization_id`).
+ * Documented and reproduced: a label already used in the consumer org is a 409 with
+ * `x-conflicting-id: <provider id>`, and so is an `instance_id` already used by a provider of the
+ * same `provider_metadata` ("must be unique at the provider_metadata level"). The API's other
+ * provider types (`acs`, `aem`, `asset_compute`) are Adobe's own, not creatable by a workspace:
+ * 404 "provider metadata does not exist", as the API answers for an unknown one. A provider's type
+ * and instance id are fixed at creation: an update ignores them.
  * Deleting a provider deletes its event metadata; registrations that named it simply stop
  * matching (ingress refuses events of a provider that no longer exists).
  */
 import Joi from 'joi'
 import { sendEmpty, sendJson, StackHttpError } from '../http-kit'
 import { readValidBody, type EventsDeps } from './deps'
-import { CUSTOM_PROVIDER_METADATA, providerView } from './hal'
+import { CUSTOM_PROVIDER_METADATA, PROVIDER_METADATA, providerView } from './hal'
 import type { Route, RouteContext } from './router'
 import type { ProviderRow, Store } from './store'
 
@@ -32,9 +43,12 @@ const providerSchema = Joi.object<{
     .uri({ scheme: ['http', 'https'] })
     .allow(null, ''),
   instance_id: Joi.string().max(255),
-  provider_metadata: Joi.string().valid(CUSTOM_PROVIDER_METADATA),
+  provider_metadata: Joi.string().min(1).max(255),
   data_residency_region: Joi.string().max(64),
-})
+}).unknown(true)
+
+/** The type of a provider row (rows from before types were kept are custom providers). */
+const typeOf = (p: ProviderRow) => p.provider_metadata ?? CUSTOM_PROVIDER_METADATA
 
 /** Provider lookups shared by the provider and event-metadata routes. */
 export function providerLookup(store: Store) {
@@ -69,11 +83,10 @@ export function providerRoutes(deps: EventsDeps, onChange: () => void): Route[] 
       ...url.searchParams.getAll('providerMetadataId'),
     ]
     const instanceId = url.searchParams.get('instanceId')
-    // Every local provider is a custom events provider: a provider-metadata filter either keeps all or none.
-    const metadataMatches = metadataIds.length === 0 || metadataIds.includes(CUSTOM_PROVIDER_METADATA)
-    const rows = metadataMatches
-      ? store.providersOfOrg(params.org).filter((p) => !instanceId || p.instance_id === instanceId)
-      : []
+    const rows = store
+      .providersOfOrg(params.org)
+      .filter((p) => metadataIds.length === 0 || metadataIds.includes(typeOf(p)))
+      .filter((p) => !instanceId || p.instance_id === instanceId)
     sendJson(res, 200, {
       _links: { self: { href: urls.providers(params.org) } },
       _embedded: { providers: rows.map((p) => view(p, wantMetadata(url))) },
@@ -82,11 +95,29 @@ export function providerRoutes(deps: EventsDeps, onChange: () => void): Route[] 
 
   const createProvider = async ({ req, res, params }: RouteContext) => {
     const body = await readValidBody(req, providerSchema)
+    const type = body.provider_metadata ?? CUSTOM_PROVIDER_METADATA
+    if (!PROVIDER_METADATA.some((m) => m.id === type))
+      throw new StackHttpError(
+        404,
+        `provider metadata ${type} does not exist (or cannot be created by a workspace)`,
+      )
     const existing = store.providerByLabel(params.org, body.label)
     if (existing) {
       throw new StackHttpError(409, `a provider labelled "${body.label}" already exists`, {
         'x-conflicting-id': existing.id,
       })
+    }
+    const sameInstance =
+      body.instance_id &&
+      store.providersOfOrg(params.org).find((p) => typeOf(p) === type && p.instance_id === body.instance_id)
+    if (sameInstance) {
+      throw new StackHttpError(
+        409,
+        `a ${type} provider with instance_id "${body.instance_id}" already exists`,
+        {
+          'x-conflicting-id': sameInstance.id,
+        },
+      )
     }
     const now = clock.now()
     const row: ProviderRow = {
@@ -97,7 +128,9 @@ export function providerRoutes(deps: EventsDeps, onChange: () => void): Route[] 
       label: body.label,
       description: body.description ?? null,
       docs_url: body.docs_url || null,
-      instance_id: body.instance_id ?? null,
+      // As documented: a custom provider without an instance id gets a random UUID.
+      instance_id: body.instance_id ?? (type === CUSTOM_PROVIDER_METADATA ? clock.id() : null),
+      provider_metadata: type,
       created_at: now,
       updated_at: now,
     }
@@ -134,14 +167,7 @@ export function providerRoutes(deps: EventsDeps, onChange: () => void): Route[] 
         sendJson(res, 200, {
           _links: { self: { href: `${urls.base}/events/providermetadata` } },
           _embedded: {
-            providermetadata: [
-              {
-                id: CUSTOM_PROVIDER_METADATA,
-                label: 'Custom Events',
-                description: 'Custom events providers',
-                has_multiple_providers: true,
-              },
-            ],
+            providermetadata: PROVIDER_METADATA.map((m) => ({ ...m, has_multiple_providers: true })),
           },
         }),
     },

@@ -5,6 +5,12 @@
  * A registration delivers through exactly one target: `runtime_action` ("package/action", invoked
  * in the app's namespace, or "namespace/package/action") or `webhook_url`; `journal` registrations
  * have neither (every registration also has a journal, its `rel:events` link, as on Adobe).
+ * Bodies follow the API's `RegistrationCreateModel` / `RegistrationUpdateModel`; unknown fields are
+ * ignored as the real API does (Adobe's `@adobe/aio-commerce-lib-events` sends `subscriber_filters`
+ * and `destination_metadata`, an events-of-interest entry may carry `provider`), and `enabled` may
+ * be the string `"true"`/`"false"` (`@adobe/aio-lib-events` types it as a string).
+ * `delivery_type: aws_eventbridge` (documented) is refused with a 400 saying so: the local stack
+ * cannot deliver to AWS, and accepting it would silently lose the events.
  * Chosen strict where undocumented: names are unique per workspace (409 + `x-conflicting-id`),
  * every `events_of_interest` entry must name an existing provider and event code (400 naming it),
  * `runtime_action` only with `delivery_type: webhook`, and a `webhook_url` must answer I/O Events'
@@ -25,7 +31,7 @@ const eventsOfInterest = Joi.array()
     Joi.object({
       provider_id: Joi.string().min(1).max(255).required(),
       event_code: Joi.string().min(1).max(255).required(),
-    }),
+    }).unknown(true),
   )
   .min(1)
   .required()
@@ -33,7 +39,10 @@ const eventsOfInterest = Joi.array()
 const fields = {
   name: Joi.string().trim().min(1).max(255).required(),
   description: Joi.string().allow('', null).max(5000),
-  delivery_type: Joi.string().valid('webhook', 'webhook_batch', 'journal').required(),
+  delivery_type: Joi.string().valid('webhook', 'webhook_batch', 'journal').required().messages({
+    'any.only':
+      'delivery_type must be webhook, webhook_batch or journal (aws_eventbridge is not emulated locally)',
+  }),
   webhook_url: Joi.string()
     .uri({ scheme: ['http', 'https'] })
     .allow(null),
@@ -42,18 +51,21 @@ const fields = {
     .allow(null)
     .messages({ 'string.pattern.base': 'runtime_action must look like package/action' }),
   events_of_interest: eventsOfInterest,
-  enabled: Joi.boolean(),
+  enabled: Joi.alternatives(Joi.boolean(), Joi.string().valid('true', 'false')),
 }
 
 type Body = Omit<RegistrationInput, 'enabled' | 'description' | 'webhook_url' | 'runtime_action'> & {
   description?: string | null
   webhook_url?: string | null
   runtime_action?: string | null
-  enabled?: boolean
+  enabled?: boolean | 'true' | 'false'
 }
 
-const createSchema = Joi.object<Body>({ ...fields, client_id: Joi.string().min(1).max(255).required() })
-const updateSchema = Joi.object<Body>({ ...fields, client_id: Joi.string().min(1).max(255) })
+const createSchema = Joi.object<Body>({
+  ...fields,
+  client_id: Joi.string().min(1).max(255).required(),
+}).unknown(true)
+const updateSchema = Joi.object<Body>({ ...fields, client_id: Joi.string().min(1).max(255) }).unknown(true)
 
 /** Checks the target rules the schema cannot express alone; returns the normalized input. */
 function normalizeRegistration(body: Body, clientId: string): RegistrationInput {
@@ -83,7 +95,7 @@ function normalizeRegistration(body: Body, clientId: string): RegistrationInput 
     delivery_type: body.delivery_type,
     webhook_url: body.webhook_url || null,
     runtime_action: body.runtime_action || null,
-    enabled: body.enabled ?? true,
+    enabled: body.enabled === undefined ? true : body.enabled === true || body.enabled === 'true',
     events_of_interest: events,
   }
 }

@@ -11,7 +11,7 @@ export interface WorkspaceRef {
   workspace: string
 }
 
-/** A custom events provider. */
+/** An events provider the workspace created (custom, or Commerce's `dx_commerce_events`). */
 export interface ProviderRow {
   id: string
   consumer_org: string
@@ -21,6 +21,8 @@ export interface ProviderRow {
   description: string | null
   docs_url: string | null
   instance_id: string | null
+  /** `3rd_party_custom_events` or `dx_commerce_events`; null for rows written before the column existed (custom). */
+  provider_metadata: string | null
   created_at: number
   updated_at: number
 }
@@ -89,8 +91,8 @@ export function createStore(db: EventsDb) {
       'SELECT * FROM providers WHERE consumer_org = ? ORDER BY created_at, id',
     ),
     insertProvider: db.prepare(
-      `INSERT INTO providers (id, consumer_org, project, workspace, label, description, docs_url, instance_id, created_at, updated_at)
-       VALUES (@id, @consumer_org, @project, @workspace, @label, @description, @docs_url, @instance_id, @created_at, @updated_at)`,
+      `INSERT INTO providers (id, consumer_org, project, workspace, label, description, docs_url, instance_id, provider_metadata, created_at, updated_at)
+       VALUES (@id, @consumer_org, @project, @workspace, @label, @description, @docs_url, @instance_id, @provider_metadata, @created_at, @updated_at)`,
     ),
     updateProvider: db.prepare(
       'UPDATE providers SET label = @label, description = @description, docs_url = @docs_url, updated_at = @updated_at WHERE id = @id',

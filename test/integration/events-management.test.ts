@@ -68,6 +68,8 @@ describe('I/O Events management API (real aio-lib-events client)', () => {
         docs_url: 'https://example.com/docs',
       })
       const id = created.id as string
+      // Documented: a custom provider created without an instance id gets a random UUID.
+      expect(created.instance_id).toMatch(/^[0-9a-f-]{36}$/)
       const self = `${stack.baseUrl}/events/providers/${id}`
       expect(created).toEqual({
         _links: {
@@ -84,6 +86,7 @@ describe('I/O Events management API (real aio-lib-events client)', () => {
         docs_url: 'https://example.com/docs',
         publisher: stack.config.imsOrgId,
         provider_metadata: '3rd_party_custom_events',
+        instance_id: created.instance_id,
         event_delivery_format: 'cloud_events_v1',
       })
 
@@ -129,15 +132,62 @@ describe('I/O Events management API (real aio-lib-events client)', () => {
     it.each([
       [{ description: 'no label' }, 'label is required'],
       [{ label: 'x', docs_url: 'not a url' }, 'docs_url'],
-      [{ label: 'x', secret_field: 1 }, 'secret_field is not allowed'],
-    ])('answers 400 naming the problem for %j', async (body, named) => {
+      [{ label: 'x', provider_metadata: 'nope' }, 'provider metadata nope does not exist'],
+    ])('answers 4xx naming the problem for %j', async (body, named) => {
       const res = await rawFetch(stack, `/events/${WS.org}/${WS.project}/${WS.workspace}/providers`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
-      expect(res.status).toBe(400)
+      expect(res.status).toBe(named.startsWith('provider metadata') ? 404 : 400)
       expect(await errorOf(res)).toContain(named)
+    })
+
+    it('accepts a Commerce events provider with unknown body fields, as the real API and Adobe clients send them', async () => {
+      // organization_id and the camel-case keys are what Adobe's own clients add; the API ignores them.
+      const created = await client.createProvider(WS.org, WS.project, WS.workspace, {
+        label: 'Commerce store A',
+        provider_metadata: 'dx_commerce_events',
+        instance_id: 'store-a',
+        organization_id: stack.config.imsOrgId,
+        consumerOrgId: WS.org,
+        providerType: 'dx_commerce_events',
+        data_residency_region: 'va6',
+      })
+      expect([created.label, created.provider_metadata, created.instance_id]).toEqual([
+        'Commerce store A',
+        'dx_commerce_events',
+        'store-a',
+      ])
+      const typed = await client.getAllProviders(WS.org, {
+        filterBy: { providerMetadataId: 'dx_commerce_events', instanceId: 'store-a' },
+      })
+      expect(typed._embedded.providers.map((p: { id: string }) => p.id)).toEqual([created.id])
+      // An update cannot change the type or instance id, and still ignores unknown fields.
+      const updated = await client.updateProvider(WS.org, WS.project, WS.workspace, created.id, {
+        label: 'Commerce store A',
+        description: 'Store A',
+        organization_id: stack.config.imsOrgId,
+      })
+      expect([updated.provider_metadata, updated.instance_id, updated.description]).toEqual([
+        'dx_commerce_events',
+        'store-a',
+        'Store A',
+      ])
+      // Documented: the instance id is unique per provider type (409 with the conflicting provider).
+      const err = await client
+        .createProvider(WS.org, WS.project, WS.workspace, {
+          label: 'Commerce store A again',
+          provider_metadata: 'dx_commerce_events',
+          instance_id: 'store-a',
+        })
+        .catch((e: any) => e)
+      expect(err.message).toMatch(/409/)
+      expect(err.sdkDetails.conflictingId).toBe(created.id)
+      const types = await rawFetch(stack, '/events/providermetadata')
+      expect(
+        ((await types.json()) as any)._embedded.providermetadata.map((m: { id: string }) => m.id),
+      ).toEqual(['3rd_party_custom_events', 'dx_commerce_events'])
     })
   })
 
@@ -227,16 +277,7 @@ describe('I/O Events management API (real aio-lib-events client)', () => {
       [{ label: 'l', description: 'd' }, 'event_code is required'],
       [
         { event_code: 'c', label: 'l', description: 'd', sample_event_template: '{"not":"base64"}' },
-        'base64-encoded JSON',
-      ],
-      [
-        {
-          event_code: 'c',
-          label: 'l',
-          description: 'd',
-          sample_event_template: Buffer.from('plain text').toString('base64'),
-        },
-        'base64-encoded JSON',
+        'sample_event_template must be base64-encoded',
       ],
     ])('answers 400 naming the problem for %j', async (body, named) => {
       const res = await rawFetch(
@@ -250,6 +291,27 @@ describe('I/O Events management API (real aio-lib-events client)', () => {
       )
       expect(res.status).toBe(400)
       expect(await errorOf(res)).toContain(named)
+    })
+
+    it('accepts any base64 template (the API documents only base64) and ignores unknown fields', async () => {
+      const template = Buffer.from('plain text').toString('base64')
+      const created = await client.createEventMetadataForProvider(
+        WS.org,
+        WS.project,
+        WS.workspace,
+        providerId,
+        {
+          event_code: 'meta.plain',
+          label: 'Plain',
+          description: 'A plain-text template',
+          sample_event_template: template,
+          eventCode: 'meta.plain',
+        },
+      )
+      expect([created.event_code, created._embedded.sample_event.sample_payload]).toEqual([
+        'meta.plain',
+        template,
+      ])
     })
   })
 
@@ -319,6 +381,24 @@ describe('I/O Events management API (real aio-lib-events client)', () => {
 
       await expect(client.deleteRegistration(WS.org, WS.project, WS.workspace, id)).resolves.toBeUndefined()
       await expect(client.getRegistration(WS.org, WS.project, WS.workspace, id)).rejects.toThrow(/404/)
+    })
+
+    it('ignores unknown fields and takes enabled as the string aio-lib-events types it as', async () => {
+      const base = registrationBody(providerId, ['reg.updated'], { name: 'Filtered' })
+      const body = {
+        ...base,
+        enabled: 'false',
+        subscriber_filters: [{ name: 'f', subscriber_filter: '{}' }],
+        destination_metadata: { aws_region: 'us-east-1' },
+        events_of_interest: base.events_of_interest.map((e) => ({ ...e, provider: 'ignored' })),
+      }
+      const reg = await client.createRegistration(WS.org, WS.project, WS.workspace, body)
+      expect([
+        reg.name,
+        reg.enabled,
+        reg.events_of_interest.map((e: { event_code: string }) => e.event_code),
+      ]).toEqual(['Filtered', false, ['reg.updated']])
+      await client.deleteRegistration(WS.org, WS.project, WS.workspace, reg.registration_id)
     })
 
     it('answers 409 with x-conflicting-id for a duplicate name in the workspace', async () => {
@@ -404,7 +484,16 @@ describe('I/O Events management API (real aio-lib-events client)', () => {
         { runtime_action: undefined },
         'exactly one of webhook_url or runtime_action',
       ],
-      ['an unknown delivery type', { delivery_type: 'WEBHOOK' }, 'delivery_type must be one of'],
+      [
+        'an unknown delivery type',
+        { delivery_type: 'WEBHOOK' },
+        'delivery_type must be webhook, webhook_batch or journal',
+      ],
+      [
+        'aws_eventbridge (not emulated)',
+        { delivery_type: 'aws_eventbridge' },
+        'aws_eventbridge is not emulated locally',
+      ],
       ['no client_id', { client_id: undefined }, 'client_id is required'],
     ])('answers 400 for %s', async (_what, overrides, named) => {
       const body = JSON.parse(

@@ -7,6 +7,8 @@ import { startTestStack, type TestStack } from '../helpers/stack'
 import { loadOnboardingConfig, type OnboardingConfig } from '../../onboarding/config-loader'
 import { connectLocal, type OnboardingConnection } from '../../onboarding/events-client'
 import { reconcile, summarise } from '../../onboarding/reconcile'
+import { loadCommerceSubscriptions } from '../../onboarding/commerce-subscriptions'
+import { DEFAULT_CONFIG_DIR } from '../../onboarding/config-loader'
 import { runOnboard } from '../../onboarding'
 
 describe('onboarding (local stack)', () => {
@@ -52,19 +54,26 @@ describe('onboarding (local stack)', () => {
   })
 
   it('prints a dry-run plan without writing', async () => {
+    // Commerce eventing first (the previous test onboarded I/O Events only), so the plan is all unchanged.
+    expect(await runOnboard(['--url', stack.baseUrl], {}, () => undefined)).toBe(0)
+    const subscriptions = loadCommerceSubscriptions(DEFAULT_CONFIG_DIR, config.registry).length
     const lines: string[] = []
     const code = await runOnboard(['--url', stack.baseUrl, '--dry-run'], {}, (l) => lines.push(l))
     expect(code).toBe(0)
-    expect(lines[0]).toBe(`Onboarding local stack at ${stack.baseUrl} (dry run)`)
+    expect(lines[0]).toBe(
+      `Onboarding local stack at ${stack.baseUrl} and local Commerce at ${stack.baseUrl}/commerce/rest/ (dry run)`,
+    )
     expect(lines.filter((l) => l.includes('would'))).toEqual([])
     const row = (kind: string, unchanged: number) =>
-      `${kind.padEnd(13)}${'0'.padStart(8)}${'0'.padStart(8)}${String(unchanged).padStart(10)}${'0'.padStart(8)}`
+      `${kind.padEnd(22)}${'0'.padStart(8)}${'0'.padStart(8)}${String(unchanged).padStart(10)}${'0'.padStart(8)}`
     expect(lines.at(-1)!.split('\n')).toEqual([
       'Plan (dry run, nothing written):',
-      '              created updated unchanged deleted',
+      `${''.padEnd(22)} created updated unchanged deleted`,
       row('provider', 2),
       row('metadata', codes),
       row('registration', registrations),
+      row('commerce eventing', 1),
+      row('commerce subscription', subscriptions),
     ])
   })
 

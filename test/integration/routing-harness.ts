@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto'
 import openwhisk from 'openwhisk'
 import { startTestStack, type TestStack } from '../helpers/stack'
-import { loadOnboardingConfig } from '../../onboarding/config-loader'
-import { reconcile } from '../../onboarding/reconcile'
+import { onboard } from '../../onboarding/onboard'
+import { localCommerce } from '../../onboarding/commerce-connection'
 import { connectLocal } from '../../onboarding/events-client'
 import { localWorkspace } from '../../local/stack-config'
 import { eventRegistry, type ProviderKey } from '../../actions/lib/event-registry'
@@ -45,7 +45,10 @@ export interface RoutingStack {
   close(): Promise<void>
 }
 
-/** Starts the app's stack with `env` and onboards providers, metadata and consumer registrations. */
+/**
+ * Starts the app's stack with `env` and onboards providers, metadata and consumer registrations,
+ * and the local Commerce's eventing (so it sends the subscribed Commerce events), as `npm start` does.
+ */
 export async function startRoutingStack(
   env: NodeJS.ProcessEnv = {},
   config: Partial<StackConfig> = {},
@@ -55,13 +58,12 @@ export async function startRoutingStack(
     config: { timeScale: 120, ...config },
   })
   try {
-    const conn = await connectLocal({
-      baseUrl: stack.baseUrl,
-      imsToken: stack.config.imsToken,
-      imsOrgId: stack.config.imsOrgId,
-    })
+    const conn = await connectLocal(
+      { baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId },
+      env,
+    )
     const events = conn.client as any
-    const result = await reconcile(conn.client, loadOnboardingConfig(), conn.target)
+    const result = await onboard(conn, localCommerce(stack.baseUrl, stack.config.imsToken, env))
     const ow = openwhisk({
       apihost: stack.baseUrl,
       api_key: stack.config.auth,

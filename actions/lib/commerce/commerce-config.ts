@@ -17,7 +17,13 @@ import type { Clock } from '../clock'
 import type { Logger } from '../logger'
 import type { KvStore } from '../kv-store'
 import { createAccessTokenProvider } from '../ims-token'
-import { createCommerceClient, imsAuth, integrationAuth, type CommerceAuth } from './commerce-client'
+import {
+  createCommerceClient,
+  imsAuth,
+  integrationAuth,
+  type CommerceAuth,
+  type CommerceClient,
+} from './commerce-client'
 import { createEchoGuard, DEFAULT_ECHO_WINDOW_SECONDS } from './echo-guard'
 import { createCommerceEffects, type CommerceEffects } from './effect-runner'
 
@@ -150,6 +156,29 @@ function commerceAuthFrom(config: CommerceConfig, clock: Pick<Clock, 'now'>): Co
 }
 
 /**
+ * A Commerce client from the same inputs (also what `npm run onboard` uses to configure Commerce
+ * eventing), or undefined when COMMERCE_BASE_URL is unset.
+ * @throws ConfigError naming what is missing or malformed (never a value).
+ */
+export function createCommerceClientFromParams(
+  params: Record<string, unknown>,
+  deps: { clock: Pick<Clock, 'now' | 'sleep'>; logger: Logger; deadline?: number; fetch?: typeof fetch },
+): CommerceClient | undefined {
+  const config = loadCommerceConfig(params)
+  if (!config.baseUrl) return undefined
+  return createCommerceClient({
+    baseUrl: config.baseUrl,
+    auth: commerceAuthFrom(config, deps.clock),
+    clock: deps.clock,
+    logger: deps.logger,
+    timeoutMs: config.timeoutMs,
+    maxAttempts: config.maxAttempts,
+    deadline: deps.deadline,
+    fetch: deps.fetch,
+  })
+}
+
+/**
  * The pipeline's Commerce step for one activation, or undefined when COMMERCE_BASE_URL is unset.
  * `deadline` is the activation's deadline (epoch ms), so retries never outlive it.
  */
@@ -164,17 +193,8 @@ export function createCommerceEffectsFromParams(
   },
 ): CommerceEffects | undefined {
   const config = loadCommerceConfig(params)
-  if (!config.baseUrl) return undefined
-  const client = createCommerceClient({
-    baseUrl: config.baseUrl,
-    auth: commerceAuthFrom(config, deps.clock),
-    clock: deps.clock,
-    logger: deps.logger,
-    timeoutMs: config.timeoutMs,
-    maxAttempts: config.maxAttempts,
-    deadline: deps.deadline,
-    fetch: deps.fetch,
-  })
+  const client = createCommerceClientFromParams(params, deps)
+  if (!client) return undefined
   return createCommerceEffects({
     client,
     echo: createEchoGuard(deps.store, config.echoWindowSeconds),

@@ -21,6 +21,7 @@ const provider = (over: Partial<ProviderRow> = {}): ProviderRow => ({
   description: null,
   docs_url: null,
   instance_id: null,
+  provider_metadata: null,
   created_at: 0,
   updated_at: 0,
   ...over,
@@ -140,6 +141,16 @@ describe('providerView', () => {
     ],
   ])('renders a provider %s', (_name, withMetadata, expected) => {
     expect(providerView(urls, store, provider(), withMetadata, 'ORG@AdobeOrg')).toEqual(expected)
+  })
+
+  it('renders a Commerce events provider with its type and instance id', () => {
+    const commerce = provider({ provider_metadata: 'dx_commerce_events', instance_id: 'store-1' })
+    expect(providerView(urls, store, commerce, false, 'ORG@AdobeOrg')).toEqual({
+      ...base,
+      provider_metadata: 'dx_commerce_events',
+      instance_id: 'store-1',
+      _links: links(''),
+    })
   })
 })
 

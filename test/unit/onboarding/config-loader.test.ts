@@ -62,15 +62,16 @@ describe('onboarding config', () => {
 
 describe('onboard command line', () => {
   it.each([
-    [[], { local: false, dryRun: false, prune: false, yes: false }],
-    [['--local', '--dry-run'], { local: true, dryRun: true, prune: false, yes: false }],
-    [['--prune', '--yes'], { local: false, dryRun: false, prune: true, yes: true }],
-    [
-      ['--url', 'http://127.0.0.1:1'],
-      { local: true, dryRun: false, prune: false, yes: false, url: 'http://127.0.0.1:1' },
-    ],
+    [[], {}],
+    [['--local', '--dry-run'], { local: true, dryRun: true }],
+    [['--prune', '--yes'], { prune: true, yes: true }],
+    [['--url', 'http://127.0.0.1:1'], { local: true, url: 'http://127.0.0.1:1' }],
+    [['--no-commerce'], { noCommerce: true }],
+    [['--help'], { help: true }],
+    [['-h'], { help: true }],
   ])('parses %j', (argv, expected) => {
-    expect(parseArgs(argv)).toEqual(expected)
+    const defaults = { local: false, dryRun: false, prune: false, yes: false, noCommerce: false, help: false }
+    expect(parseArgs(argv)).toEqual({ ...defaults, ...expected })
   })
 
   it('refuses unknown flags', () => {
