@@ -45,8 +45,8 @@ describe('Infer', () => {
     expect(
       assertType<
         Equals<
-          Infer<ReturnType<typeof commerceData<{ n: ReturnType<typeof str> }>>>,
-          { value: { n?: string } }
+          Infer<ReturnType<typeof commerceData<{ n: ReturnType<typeof str> }>>>['value'],
+          { n?: string }
         >
       >(),
     ).toBe(true)
