@@ -212,16 +212,18 @@ export const nullable = <T, R extends boolean>(field: Field<T, R>): Field<T | nu
  */
 export const flag = (): Field<boolean | string | number> =>
   new Field(
-    J.alternatives().try(
-      J.boolean().strict(),
-      J.string()
-        .trim()
-        .pattern(/^(?:0|1|true|false)$/i, 'a flag (0, 1, true or false)'),
-      J.number().valid(0, 1),
-    ).messages({
-      'alternatives.match': '{{#label}} must be a flag (0, 1, true or false)',
-      'alternatives.types': '{{#label}} must be a flag (0, 1, true or false)',
-    }),
+    J.alternatives()
+      .try(
+        J.boolean().strict(),
+        J.string()
+          .trim()
+          .pattern(/^(?:0|1|true|false)$/i, 'a flag (0, 1, true or false)'),
+        J.number().valid(0, 1),
+      )
+      .messages({
+        'alternatives.match': '{{#label}} must be a flag (0, 1, true or false)',
+        'alternatives.types': '{{#label}} must be a flag (0, 1, true or false)',
+      }),
   )
 
 /**

@@ -105,7 +105,7 @@ export function createEntityPipeline(
   registry: EventRegistry = eventRegistry,
 ): EntityPipeline {
   const { entity, schemas, transforms } = definition
-  const expected = registry.byEntity(entity).map((d) => d.code)
+  const expected = registry.byHandlerEntity(entity).map((d) => d.code)
   const problems = [
     ...(expected.length ? [] : [`entity ${entity} is not in events.json`]),
     ...expected.filter((c) => !schemas[c]).map((c) => `${c} has no schema`),

@@ -59,7 +59,8 @@ export const commerce: CommerceOf<typeof schemas> = {
   },
   'com.adobe.commerce.observer.customer_group_save_commit_after': {
     echo: {
-      key: (d: { value: { customer_group_code?: string | null } }) => d.value.customer_group_code ?? undefined,
+      key: (d: { value: { customer_group_code?: string | null } }) =>
+        d.value.customer_group_code ?? undefined,
       fields: (d: { value: { tax_class_id?: string | number | null } }) => ({
         taxClassId: toId(d.value.tax_class_id),
       }),

@@ -8,7 +8,18 @@
  * not loaded; the Commerce id as `entity_id` or `id` (the starter kit's field list). Every field but
  * the SKU is optional and may be `null`; unknown fields are kept.
  */
-import { J, backofficeValue, commerceData, decimal, id, intLike, nullable, num, sku, text } from '../schema-kit'
+import {
+  J,
+  backofficeValue,
+  commerceData,
+  decimal,
+  id,
+  intLike,
+  nullable,
+  num,
+  sku,
+  text,
+} from '../schema-kit'
 
 const productFields = {
   sku: sku().required(),
