@@ -69,26 +69,29 @@ describe('routing with a prefix', () => {
 
   const commerceCodes = eventRegistry.byProvider('commerce').map((d) => [d.code, d.handlerEntity] as const)
 
-  test.each(commerceCodes)('prefixed %s → entities/%s, handled as the catalogue code', async (code, entity) => {
-    const prefixed = prefixedCommerceCode(code, 'acme_app')
-    const { deps, calls } = harness('acme_app')
-    expect(await routeEvent(cloudEventParams(code, { type: prefixed, id: 'evt-7' }), deps)).toEqual({
-      statusCode: 200,
-      body: { type: prefixed, response: { success: true, message: 'propagated' } },
-    })
-    expect(calls).toEqual([
-      [
-        `entities/${entity}`,
-        {
-          type: code,
-          id: 'evt-7',
-          data: sampleData(code),
-          correlationId: 'evt-7',
-          receivedAt: '2026-03-01T12:00:00.000Z',
-        },
-      ],
-    ])
-  })
+  test.each(commerceCodes)(
+    'prefixed %s → entities/%s, handled as the catalogue code',
+    async (code, entity) => {
+      const prefixed = prefixedCommerceCode(code, 'acme_app')
+      const { deps, calls } = harness('acme_app')
+      expect(await routeEvent(cloudEventParams(code, { type: prefixed, id: 'evt-7' }), deps)).toEqual({
+        statusCode: 200,
+        body: { type: prefixed, response: { success: true, message: 'propagated' } },
+      })
+      expect(calls).toEqual([
+        [
+          `entities/${entity}`,
+          {
+            type: code,
+            id: 'evt-7',
+            data: sampleData(code),
+            correlationId: 'evt-7',
+            receivedAt: '2026-03-01T12:00:00.000Z',
+          },
+        ],
+      ])
+    },
+  )
 
   test('unprefixed codes keep working with a prefix set', async () => {
     const { deps, calls } = harness('acme_app')
