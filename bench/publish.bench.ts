@@ -56,6 +56,7 @@ function event(i: number): CanonicalEvent {
     entityId: `SKU-${i}`,
     entityType: 'product',
     fields: { sku: `SKU-${i}`, name: 'Bench Tee', price: 29 },
+    data: { sku: `SKU-${i}`, name: 'Bench Tee', price: 29 },
     receivedAt: new Date().toISOString(),
   }
 }

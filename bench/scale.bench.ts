@@ -52,6 +52,7 @@ function anEvent(i: number): CanonicalEvent {
     entityId: `SKU-${i}`,
     entityType: 'product',
     fields: { sku: `SKU-${i}` },
+    data: { sku: `SKU-${i}` },
     receivedAt: new Date().toISOString(),
   }
 }

@@ -44,17 +44,9 @@ export interface CommerceSubscription {
 
 const COMMERCE_CODE = 'com.adobe.commerce.'
 
-/**
- * `com.adobe.commerce.observer.x` → `com.adobe.commerce.<prefix>.observer.x` (unchanged without a
- * prefix or when the code is not a Commerce code).
- */
-export function prefixedCommerceCode(code: string, prefix?: string): string {
-  if (!prefix || !code.startsWith(COMMERCE_CODE)) return code
-  return `${COMMERCE_CODE}${prefix}.${code.slice(COMMERCE_CODE.length)}`
-}
-
-/** A prefix as Commerce accepts it in an event name (the starter kit documents it as a plain word). */
-export const PREFIX_PATTERN = /^[a-z0-9_]+$/i
+// The prefixed form of a code and the prefix's syntax are the routing's (one definition).
+export { prefixedCommerceCode } from '../actions/lib/commerce-event-code'
+export { COMMERCE_EVENT_PREFIX_PATTERN as PREFIX_PATTERN } from '../actions/lib/commerce-event-code'
 
 /** Operators of Commerce's conditional events (events/conditional-events.md). */
 const OPERATORS = ['greaterThan', 'lessThan', 'equal', 'regex', 'in', 'onChange']

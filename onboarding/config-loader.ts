@@ -12,6 +12,8 @@ export interface ProviderConfig {
   key: ProviderKey
   label: string
   description: string
+  /** The provider's documentation link (the starter kit's providers.json field; null when none). */
+  docs_url?: string | null
 }
 
 /** Everything onboarding needs, validated. */
@@ -31,6 +33,11 @@ const providersSchema = Joi.array()
       key: Joi.string().valid('commerce', 'backoffice').required(),
       label: Joi.string().min(3).max(255).required(),
       description: Joi.string().max(255).allow('').required(),
+      // The starter kit's providers.json carries it (null by default); I/O Events takes it on create.
+      docs_url: Joi.string()
+        .uri({ scheme: ['https', 'http'] })
+        .max(1024)
+        .allow(null, ''),
     }),
   )
   .unique('key')
@@ -65,14 +72,31 @@ function check(schema: Joi.Schema, value: unknown, file: string): void {
 }
 
 /**
- * Reads `events.json`, `providers.json` and `registrations.json` from `dir`.
+ * The registrations file of `dir`: `registrations.json`, or the starter kit's name for it,
+ * `starter-kit-registrations.json` (same format), so a starter-kit config folder loads as it is.
+ * @throws Error when both exist (which one is meant cannot be guessed).
+ */
+export function registrationsFileIn(dir: string): string {
+  const [ours, starterKit] = [
+    path.join(dir, 'registrations.json'),
+    path.join(dir, 'starter-kit-registrations.json'),
+  ]
+  const hasOurs = fs.existsSync(ours)
+  if (hasOurs && fs.existsSync(starterKit))
+    throw new Error(`${dir}: both registrations.json and starter-kit-registrations.json exist; keep one`)
+  return hasOurs || !fs.existsSync(starterKit) ? ours : starterKit
+}
+
+/**
+ * Reads `events.json`, `providers.json` and `registrations.json` (or `starter-kit-registrations.json`)
+ * from `dir`.
  * @throws Error naming the file and path of every problem, including cross-file ones
  *   (a registration for an unknown entity or for a provider with no events of that entity).
  */
 export function loadOnboardingConfig(dir = DEFAULT_CONFIG_DIR): OnboardingConfig {
   const eventsFile = path.join(dir, 'events.json')
   const providersFile = path.join(dir, 'providers.json')
-  const registrationsFile = path.join(dir, 'registrations.json')
+  const registrationsFile = registrationsFileIn(dir)
   const registry = createEventRegistry(readJson(eventsFile), eventsFile)
   const providers = readJson(providersFile)
   check(providersSchema, providers, providersFile)

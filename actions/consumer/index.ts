@@ -17,12 +17,15 @@ import { openStateStore } from '../lib/kv-store'
 import { logLevelField, parsers, type ConfigSpec } from '../lib/config'
 import { defineAction } from '../lib/action-entry'
 import { entityDefinitions } from '../entities/catalog'
+import { COMMERCE_EVENT_PREFIX_PATTERN } from '../lib/commerce-event-code'
 
 /** The consumer's inputs (actions/consumer/actions.config.yaml); LOG_LEVEL is read by the layer. */
 interface ConsumerConfig {
   /** Event codes checked by the loop breaker (`*` for all); empty turns it off. */
   loopBreakerEvents: string[]
   loopBreakerTtlSeconds: number
+  /** The Commerce instance's app prefix (the starter kit's EVENT_PREFIX); empty when none. */
+  commerceEventPrefix: string
 }
 
 const configSpec: ConfigSpec<ConsumerConfig> = {
@@ -34,6 +37,16 @@ const configSpec: ConfigSpec<ConsumerConfig> = {
       const n = parsers.int(raw)
       if (n < 1 || n > 86_400) throw new Error('expected seconds between 1 and 86400')
       return n
+    },
+  },
+  commerceEventPrefix: {
+    key: 'COMMERCE_EVENT_PREFIX',
+    default: '',
+    parse: (raw) => {
+      const prefix = parsers.string(raw).trim()
+      if (prefix && !COMMERCE_EVENT_PREFIX_PATTERN.test(prefix))
+        throw new Error('expected letters, digits and underscores (at most 64)')
+      return prefix
     },
   },
 }
@@ -64,7 +77,14 @@ export const main = defineAction({
           config: { events: config.loopBreakerEvents, ttlSeconds: config.loopBreakerTtlSeconds },
         })
       : undefined
-    return routeEvent(params, { routes: deps.routes, invoker: deps.invoker, loopBreaker, clock, logger })
+    return routeEvent(params, {
+      routes: deps.routes,
+      invoker: deps.invoker,
+      loopBreaker,
+      clock,
+      logger,
+      commercePrefix: config.commerceEventPrefix || undefined,
+    })
   },
   failureMessage: 'consumer failed',
 })

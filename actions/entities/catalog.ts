@@ -33,9 +33,9 @@ function loadDefinition(entity: string): EntityDefinition {
   return mod.definition
 }
 
-/** Entity name → definition, for every entity of `registry`, in catalogue order. */
+/** Entity name → definition, for every handler entity of `registry`, in catalogue order. */
 export function loadEntityDefinitions(registry: EventRegistry): Readonly<Record<string, EntityDefinition>> {
-  return Object.fromEntries(registry.entities().map((entity) => [entity, loadDefinition(entity)]))
+  return Object.fromEntries(registry.handlerEntities().map((entity) => [entity, loadDefinition(entity)]))
 }
 
 /** Entity name → definition (loaded once per warm container). */

@@ -11,7 +11,15 @@
  *   `prepare` hook on the *raw* root value, before Joi sees it.
  */
 import BaseJoi from 'joi'
-import type { ArraySchema, BooleanSchema, NumberSchema, PartialSchemaMap, Schema, StringSchema } from 'joi'
+import type {
+  ArraySchema,
+  BooleanSchema,
+  NumberSchema,
+  ObjectSchema,
+  PartialSchemaMap,
+  Schema,
+  StringSchema,
+} from 'joi'
 
 /** Keys that could pollute prototypes if a consumer ever merged the value into an object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
@@ -189,15 +197,81 @@ export const email = (): Field<string> =>
       .max(254),
   )
 
-/** A back-office `value` object (required): the given keys, unknown keys allowed. */
-export function backofficeValue<S extends Shape>(keys: S): Field<ObjectOf<S>, true> {
-  return obj(keys).required()
+/**
+ * The same field, also accepting `null`: Commerce's event payloads carry `null` for attributes a
+ * product or order does not have (e.g. `price: null` on a configurable product, `name: null` on a
+ * product saved in another store view), so every optional Commerce field is nullable.
+ */
+export const nullable = <T, R extends boolean>(field: Field<T, R>): Field<T | null, R> =>
+  new Field<T | null, R>(field.joi.allow(null))
+
+/**
+ * A yes/no flag in any of the forms Commerce uses: a boolean (`true`, as its event schema types
+ * `is_in_stock`), an integer or numeric string (`1`, `"0"`, as the entity models store it), or
+ * `"true"`/`"false"`. The value keeps the form it was sent in; `toFlag` reads it.
+ */
+export const flag = (): Field<boolean | string | number> =>
+  new Field(
+    J.alternatives()
+      .try(
+        J.boolean().strict(),
+        J.string()
+          .trim()
+          .pattern(/^(?:0|1|true|false)$/i, 'a flag (0, 1, true or false)'),
+        J.number().valid(0, 1),
+      )
+      .messages({
+        'alternatives.match': '{{#label}} must be a flag (0, 1, true or false)',
+        'alternatives.types': '{{#label}} must be a flag (0, 1, true or false)',
+      }),
+  )
+
+/**
+ * Extra `or` constraints on an object: at least one key of each group must be present. Identity keys
+ * are declared without `nullable`, so a present one is a usable id. Joi's message names the keys
+ * (`value must contain at least one of [entity_id, id]`), never a value.
+ */
+export interface IdentityRule {
+  /** Each group lists the keys any one of which identifies the entity. */
+  anyOf?: readonly (readonly string[])[]
+}
+
+const withIdentity = (schema: ObjectSchema, rule: IdentityRule): ObjectSchema =>
+  (rule.anyOf ?? []).reduce((s, keys) => s.or(...keys), schema)
+
+/**
+ * A back-office `value` object (required): the given keys, unknown keys allowed; with `anyOf`, at
+ * least one key of each group must be present (e.g. a create identified by its `id` or its `email`).
+ */
+export function backofficeValue<S extends Shape>(keys: S, rule: IdentityRule = {}): Field<ObjectOf<S>, true> {
+  return new Field<ObjectOf<S>, true>(withIdentity(J.object(joiKeys(keys)).unknown(true), rule).required())
 }
 
 /**
- * Commerce observer event data (required): `{value: {...}}` plus whatever Commerce adds around it
- * (e.g. `_metadata`), all unknown keys allowed.
+ * Commerce's `_metadata` block (the I/O Events module for Adobe Commerce adds it to every event:
+ * edition, version, events client version and the store, website and store group ids). Accepted and
+ * typed, never required; it is not entity data, so the canonical event's `data` leaves it out.
  */
-export function commerceData<S extends Shape>(valueKeys: S): Field<{ value: ObjectOf<S> }, true> {
-  return obj({ value: obj(valueKeys).required() }).required()
+const commerceMetadata = obj({
+  commerceEdition: nullable(text()),
+  commerceVersion: nullable(text()),
+  eventsClientVersion: nullable(text()),
+  storeId: nullable(id()),
+  websiteId: nullable(id()),
+  storeGroupId: nullable(id()),
+})
+
+/**
+ * Commerce observer event data (required): `{value: {...}, _metadata?: {...}}` plus whatever else
+ * Commerce adds around it (`key`, `source`), all unknown keys allowed. The shape follows what the I/O
+ * Events module for Adobe Commerce delivers: only the fields of the event subscription are in
+ * `value`, so only the identity is required, through `anyOf` groups when Commerce may name it in
+ * several ways (a customer's `entity_id` or `id`).
+ */
+export function commerceData<S extends Shape>(
+  valueKeys: S,
+  rule: IdentityRule = {},
+): Field<{ value: ObjectOf<S>; _metadata?: Infer<typeof commerceMetadata> }, true> {
+  const value = withIdentity(J.object(joiKeys(valueKeys)).unknown(true), rule).required()
+  return new Field(J.object({ value, _metadata: commerceMetadata.joi }).unknown(true).required())
 }

@@ -29,14 +29,14 @@ export function buildValueSchemas(
     for (const [code, schema] of Object.entries(schemas)) {
       const def = registry.get(code)
       if (!def) problems.push(`${entity}/schemas.ts: ${code} is not in events.json`)
-      else if (def.entity !== entity)
-        problems.push(`${entity}/schemas.ts: ${code} belongs to ${def.entity} in events.json`)
+      else if (def.handlerEntity !== entity)
+        problems.push(`${entity}/schemas.ts: ${code} belongs to ${def.handlerEntity} in events.json`)
       else table.set(code, schema)
     }
   }
   for (const def of registry.all()) {
     if (!table.has(def.code) && !problems.some((p) => p.includes(def.code)))
-      problems.push(`${def.code} (${def.entity}) has no schema`)
+      problems.push(`${def.code} (${def.handlerEntity}) has no schema`)
   }
   if (problems.length) throw new Error(`entity schemas do not match events.json: ${problems.join('; ')}`)
   return table

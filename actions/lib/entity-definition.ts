@@ -11,9 +11,18 @@ import type { AnyField, Infer } from '../entities/schema-kit'
 export interface EntityChange {
   /** The entity's id in the source system (sku, customer id, order id…); always a string. */
   entityId: string
+  /**
+   * True when `entityId` is a natural key (an email, a group code) standing in for the id Commerce
+   * has not assigned yet (a back-office create without id): when the Commerce step creates the
+   * entity and learns its id (`assignedId`), that id replaces it.
+   */
+  provisionalId?: boolean
   /** The entity type receivers see; defaults to the entity name (e.g. `customer-group`). */
   entityType?: string
-  /** Transformed fields a subscription may select from; undefined values are dropped. */
+  /**
+   * Normalised fields (camelCase names, numbers as numbers, flags as booleans); undefined values are
+   * dropped. Transforms only normalise: every field of the event stays in the canonical `data`.
+   */
   fields: Record<string, unknown>
 }
 
@@ -130,11 +139,11 @@ export function toNumber(value: unknown): number | undefined {
   return value === undefined || value === null || value === '' ? undefined : Number(value)
 }
 
-/** Commerce's `"1"`/`"0"` flags (or numbers/booleans) → boolean; undefined stays undefined. */
+/** Commerce's `"1"`/`"0"`/`"true"` flags (or numbers/booleans) → boolean; undefined and null stay undefined. */
 export function toFlag(value: unknown): boolean | undefined {
-  return value === undefined || value === null || value === ''
-    ? undefined
-    : value === true || Number(value) === 1
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value === 'string' && /^true$/i.test(value.trim())) return true
+  return value === true || Number(value) === 1
 }
 
 /** An id of either form as a string; undefined stays undefined. */

@@ -10,7 +10,7 @@
  */
 import { eventRegistry, type EventRegistry } from './event-registry'
 import { compact, validateWith, type EntityChange, type EntityDefinition } from './entity-definition'
-import type { CanonicalEvent } from './canonical-event'
+import { entityDataOf, type CanonicalEvent } from './canonical-event'
 import { checkEntityEvent, type EntityEvent } from './event-envelope'
 import type { Propagator } from './propagator'
 import { createPublisherPropagator, DEFAULT_PUBLISHER_ACTION } from './propagator'
@@ -73,7 +73,7 @@ export function createEntityPipeline(
   registry: EventRegistry = eventRegistry,
 ): EntityPipeline {
   const { entity, schemas, transforms } = definition
-  const expected = registry.byEntity(entity).map((d) => d.code)
+  const expected = registry.byHandlerEntity(entity).map((d) => d.code)
   const problems = [
     ...(expected.length ? [] : [`entity ${entity} is not in events.json`]),
     ...expected.filter((c) => !schemas[c]).map((c) => `${c} has no schema`),
@@ -96,20 +96,13 @@ export function createEntityPipeline(
     if (!checked.ok) throw new ValidationError(validationMessage(event.type, checked.issues), checked.issues)
 
     const change: EntityChange = transforms[event.type](checked.value)
-    const canonical: CanonicalEvent = {
-      id: event.id,
-      type: event.type,
-      entity,
-      entityId: String(change.entityId),
-      entityType: change.entityType ?? entity,
-      fields: compact(change.fields),
-      receivedAt: event.receivedAt ?? new Date(deps.clock.now()).toISOString(),
-    }
+    const provider = registry.get(event.type)?.provider ?? 'backoffice'
 
     // Commerce step, before the subscribers (effects declared in <entity>/commerce.ts): a back-office
     // change is applied to Commerce first; a Commerce event echoing our own change stops here.
     const effect = definition.commerce?.[event.type]
     let applied: string | undefined
+    let assignedId: string | undefined
     if (effect && deps.commerce) {
       const out = await deps.commerce.apply(effect, {
         id: event.id,
@@ -120,6 +113,19 @@ export function createEntityPipeline(
       if (out.kind === 'skipped') return actionSuccessResponse(out.message)
       if (out.kind === 'failed') return actionErrorResponse(out.statusCode, out.message)
       applied = effect.call ? out.message : undefined
+      assignedId = out.assignedId
+    }
+
+    const canonical: CanonicalEvent = {
+      id: event.id,
+      type: event.type,
+      entity,
+      // A create known by a natural key until Commerce assigned its id: the id wins once known.
+      entityId: change.provisionalId && assignedId !== undefined ? assignedId : String(change.entityId),
+      entityType: change.entityType ?? entity,
+      fields: compact(change.fields),
+      data: entityDataOf(provider, checked.value),
+      receivedAt: event.receivedAt ?? new Date(deps.clock.now()).toISOString(),
     }
 
     const outcome = await deps.propagator.propagate(canonical)

@@ -14,8 +14,17 @@ export type ProviderKey = 'commerce' | 'backoffice'
 export interface EventDefinition {
   /** e.g. `be-observer.catalog_product_create`. */
   code: string
-  /** e.g. `product`; also the entity handler action name under the `entities` package. */
+  /**
+   * The entity events.json lists the code under, e.g. `product`: what registrations group by
+   * (registrations.json maps these names to providers).
+   */
   entity: string
+  /**
+   * The entity whose handler (`entities/<handlerEntity>`, `actions/entities/<handlerEntity>/`) takes
+   * the code: `entity`, except for the codes HANDLER_ENTITY_SPLITS moves (a starter-kit events.json
+   * lists customer-group codes under `customer`).
+   */
+  handlerEntity: string
   provider: ProviderKey
   /** The CloudEvent `data` of a representative event (I/O Events metadata sample). */
   sampleEventTemplate: unknown
@@ -31,9 +40,26 @@ export interface EventRegistry {
   entities(): readonly string[]
   /** Definitions of one provider (e.g. the `backoffice` codes ingestion accepts). */
   byProvider(provider: ProviderKey): readonly EventDefinition[]
-  /** Definitions of one entity. */
+  /** Definitions listed under one entity of events.json (what a registration of that entity gets). */
   byEntity(entity: string): readonly EventDefinition[]
+  /** Every entity with a handler, in catalogue order (the folders and actions the app needs). */
+  handlerEntities(): readonly string[]
+  /** Definitions one entity handler takes. */
+  byHandlerEntity(entity: string): readonly EventDefinition[]
 }
+
+/**
+ * Codes a catalogue may list under a broader entity than the one whose handler takes them. The
+ * starter kit's events.json lists the customer-group codes (Commerce and back-office) under
+ * `customer`, where its customer actions handle both; here they belong to `entities/customer-group`.
+ * A row moves a code listed under `listedUnder` whose name matches `code`; a code already listed
+ * under its handler entity is unaffected, so both layouts of events.json load.
+ */
+export const HANDLER_ENTITY_SPLITS: readonly { listedUnder: string; code: RegExp; handlerEntity: string }[] =
+  [{ listedUnder: 'customer', code: /(?:^|\.)customer_group_[a-z0-9_]+$/, handlerEntity: 'customer-group' }]
+
+const handlerEntityOf = (entity: string, code: string): string =>
+  HANDLER_ENTITY_SPLITS.find((s) => s.listedUnder === entity && s.code.test(code))?.handlerEntity ?? entity
 
 const codeSchema = Joi.object({ sampleEventTemplate: Joi.alternatives(Joi.object(), Joi.array()).required() })
 const entitySchema = Joi.object({
@@ -65,13 +91,22 @@ export function createEventRegistry(raw: unknown, source = 'events.json'): Event
             `${source}: event code ${code} is listed under both ${seen.get(code)} and ${entity}`,
           )
         seen.set(code, entity)
-        all.push({ code, entity, provider, sampleEventTemplate: def.sampleEventTemplate })
+        all.push({
+          code,
+          entity,
+          handlerEntity: handlerEntityOf(entity, code),
+          provider,
+          sampleEventTemplate: def.sampleEventTemplate,
+        })
       }
     }
   }
   const byCode = new Map(all.map((d) => [d.code, d]))
   const entities = [...new Set(all.map((d) => d.entity))]
+  const handlerEntities = [...new Set(all.map((d) => d.handlerEntity))]
   return {
+    handlerEntities: () => handlerEntities,
+    byHandlerEntity: (entity) => all.filter((d) => d.handlerEntity === entity),
     get: (code) => byCode.get(code),
     all: () => all,
     entities: () => entities,

@@ -17,6 +17,7 @@ import type { LoopBreaker } from './loop-breaker'
 import type { Clock } from './clock'
 import type { Logger } from './logger'
 import { judgeStatus } from './status-rule'
+import { unprefixCommerceCode } from './commerce-event-code'
 import { errorResponse, successResponse, type ErrorResponse, type SuccessResponse } from './responses'
 
 /** What the consumer reports as `response` on success: the handler's body, or its own note. */
@@ -33,6 +34,12 @@ export interface RouterDeps {
   loopBreaker?: LoopBreaker
   clock: Pick<Clock, 'now'>
   logger: Logger
+  /**
+   * The app prefix of the Commerce instance (`COMMERCE_EVENT_PREFIX`): its events arrive as
+   * `com.adobe.commerce.<prefix>.observer.*` and are routed, checked and handled as the catalogue's
+   * unprefixed code. Unprefixed codes are routed too, with or without a prefix.
+   */
+  commercePrefix?: string
 }
 
 const isDict = (v: unknown): v is Record<string, unknown> =>
@@ -64,8 +71,10 @@ export async function routeEvent(params: Record<string, unknown>, deps: RouterDe
   const value = checked.value
   const { type, id, data } = value
   const attempt = retryCount(value.__adobe_headers) + 1
+  // The catalogue code: what handlers, the loop breaker and subscriptions know the event by.
+  const code = unprefixCommerceCode(type, deps.commercePrefix)
 
-  const route = deps.routes.get(type)
+  const route = deps.routes.get(code)
   if (!route) {
     const message = `ignored: no handler for ${type}`
     logger.warn(message, { type, attempt })
@@ -74,7 +83,7 @@ export async function routeEvent(params: Record<string, unknown>, deps: RouterDe
 
   if (deps.loopBreaker) {
     try {
-      const verdict = await deps.loopBreaker.check({ type, id, data })
+      const verdict = await deps.loopBreaker.check({ type: code, id, data })
       if (verdict.action === 'skip') {
         const message = `skipped: echo of the identical change of event ${verdict.firstEventId} (loop breaker)`
         logger.info(message, { type, key: verdict.key, attempt })
@@ -93,9 +102,16 @@ export async function routeEvent(params: Record<string, unknown>, deps: RouterDe
 
   const started = deps.clock.now()
   const receivedAt = new Date(started).toISOString()
-  const outcome = await deps.invoker.invoke(route.action, { type, id, data, correlationId: id, receivedAt })
+  const outcome = await deps.invoker.invoke(route.action, {
+    type: code,
+    id,
+    data,
+    correlationId: id,
+    receivedAt,
+  })
   const meta = {
     type,
+    ...(code !== type && { code }),
     handler: route.action,
     statusCode: outcome.statusCode,
     activationId: outcome.activationId,

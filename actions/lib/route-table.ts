@@ -29,7 +29,9 @@ export function createRouteTable(
   registry: EventRegistry,
   actionFor: (entity: string) => string = entityHandlerAction,
 ): RouteTable {
-  const routes = registry.all().map((d) => ({ code: d.code, entity: d.entity, action: actionFor(d.entity) }))
+  const routes = registry
+    .all()
+    .map((d) => ({ code: d.code, entity: d.handlerEntity, action: actionFor(d.handlerEntity) }))
   const byCode = new Map(routes.map((r) => [r.code, r]))
   return { get: (code) => byCode.get(code), all: () => routes }
 }

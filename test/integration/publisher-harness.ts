@@ -139,6 +139,7 @@ export function anEvent(overrides: Partial<CanonicalEvent> = {}): CanonicalEvent
     entityId: `SKU-${seq}`,
     entityType: 'product',
     fields: { sku: `SKU-${seq}`, name: 'Summer Tee', price: 29 },
+    data: { sku: `SKU-${seq}`, name: 'Summer Tee', price: 29 },
     receivedAt: new Date().toISOString(),
     ...overrides,
   }

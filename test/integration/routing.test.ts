@@ -141,7 +141,7 @@ describe('routing on the local stack (publisher chain working)', () => {
     expect((await activation(rs, traces[0].response.activation_id!)).response.result).toEqual({
       error: {
         statusCode: 400,
-        body: { error: `invalid data for ${code}: id is required; email must be a valid email` },
+        body: { error: `invalid data for ${code}: email must be a valid email` },
       },
     })
     expect(receiver.received.filter((r) => r.body.includes(event.id))).toEqual([])

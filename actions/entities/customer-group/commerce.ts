@@ -7,18 +7,20 @@
 import { toId, type CommerceOf } from '../../lib/entity-definition'
 import type { Infer } from '../schema-kit'
 import { commerceId, searchByField } from '../../lib/commerce/effect-declaration'
-import type { groupValue, schemas } from './schemas'
+import type { groupCreateValue, schemas } from './schemas'
 
-type Group = Infer<typeof groupValue>
+/** The widest back-office group (a create may have no id yet; updates and deletes always do). */
+type Group = Infer<typeof groupCreateValue>
 
 const group = (v: Group, withId: boolean) => ({
   group: {
-    ...(withId && { id: commerceId(v.id) }),
+    ...(withId && v.id !== undefined && { id: commerceId(v.id) }),
     code: v.name,
     tax_class_id: commerceId(v.tax_class_id ?? 3),
   },
 })
-const byId = (v: Group) => ({ id: v.id })
+/** Updates and deletes: their schemas require the id. */
+const byId = (v: Group) => ({ id: v.id ?? '' })
 const update = {
   method: 'PUT',
   path: 'V1/customerGroups/{id}',
@@ -36,6 +38,8 @@ const echo = {
 export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.customer_group_create': {
     call: { method: 'POST', path: 'V1/customerGroups', body: (v: Group) => group(v, false) },
+    // Commerce answers the saved group (`customerGroupRepositoryV1` save) with its new `id`.
+    assignedId: (body) => (body as { id?: string | number } | null)?.id,
     onExists: {
       when: /customer group already exists/i,
       lookup: {
@@ -55,8 +59,9 @@ export const commerce: CommerceOf<typeof schemas> = {
   },
   'com.adobe.commerce.observer.customer_group_save_commit_after': {
     echo: {
-      key: (d: { value: { customer_group_code?: string } }) => d.value.customer_group_code,
-      fields: (d: { value: { tax_class_id?: string | number } }) => ({
+      key: (d: { value: { customer_group_code?: string | null } }) =>
+        d.value.customer_group_code ?? undefined,
+      fields: (d: { value: { tax_class_id?: string | number | null } }) => ({
         taxClassId: toId(d.value.tax_class_id),
       }),
     },

@@ -8,20 +8,22 @@
 import { toId, type CommerceOf } from '../../lib/entity-definition'
 import type { Infer } from '../schema-kit'
 import { commerceId, searchByField } from '../../lib/commerce/effect-declaration'
-import type { customerValue, schemas } from './schemas'
+import type { customerCreateValue, schemas } from './schemas'
 
-type Customer = Infer<typeof customerValue>
+/** The widest back-office customer (a create may have no id yet; updates and deletes always do). */
+type Customer = Infer<typeof customerCreateValue>
 
 const customer = (v: Customer, withId: boolean) => ({
   customer: {
-    ...(withId && { id: commerceId(v.id) }),
+    ...(withId && v.id !== undefined && { id: commerceId(v.id) }),
     ...(v.email !== undefined && { email: v.email }),
     ...(v.firstname !== undefined && { firstname: v.firstname }),
     ...(v.lastname !== undefined && { lastname: v.lastname }),
     ...(v.group_id !== undefined && { group_id: commerceId(v.group_id) }),
   },
 })
-const byId = (v: Customer) => ({ id: v.id })
+/** Updates and deletes: their schemas require the id. */
+const byId = (v: Customer) => ({ id: v.id ?? '' })
 const update = {
   method: 'PUT',
   path: 'V1/customers/{id}',
@@ -39,10 +41,16 @@ const echo = {
   fields: (v: Shared) => ({ firstname: v.firstname, lastname: v.lastname, groupId: toId(v.group_id) }),
 }
 
+/** The `id` of the entity Commerce answered (a create's response body). */
+const idOf = (body: unknown): string | number | undefined => (body as { id?: string | number } | null)?.id
+
 /** Event code → Commerce effect. */
 export const commerce: CommerceOf<typeof schemas> = {
   'be-observer.customer_create': {
     call: { method: 'POST', path: 'V1/customers', body: (v: Customer) => customer(v, false) },
+    // Commerce answers the saved customer (`customerAccountManagementV1` createAccount): its `id` is
+    // the one a create without id is known by from then on.
+    assignedId: idOf,
     onExists: {
       when: /same email address already exists/i,
       lookup: {
@@ -62,8 +70,13 @@ export const commerce: CommerceOf<typeof schemas> = {
   },
   'com.adobe.commerce.observer.customer_save_commit_after': {
     echo: {
-      key: (d) => echo.key(d.value),
-      fields: (d) => echo.fields(d.value),
+      key: (d) => echo.key({ email: d.value.email ?? undefined }),
+      fields: (d) =>
+        echo.fields({
+          firstname: d.value.firstname ?? undefined,
+          lastname: d.value.lastname ?? undefined,
+          group_id: d.value.group_id ?? undefined,
+        }),
     },
   },
 }

@@ -79,9 +79,15 @@ export const commerce: CommerceOf<typeof schemas> = {
     },
   },
   'com.adobe.commerce.observer.sales_order_save_commit_after': {
+    // Our status updates are marked by the order's entity id. An order save known only by its
+    // increment id cannot be matched to a mark (key undefined: never taken for an echo), so it flows
+    // to the subscribers; subscribe Commerce's event to `entity_id` to keep echoes out.
     echo: {
-      key: (d: { value: { entity_id: string | number } }) => String(d.value.entity_id),
-      fields: (d: { value: { status?: string } }) => ({ status: d.value.status }),
+      key: (d: { value: { entity_id?: string | number; id?: string | number } }) => {
+        const id = d.value.entity_id ?? d.value.id
+        return id === undefined ? undefined : String(id)
+      },
+      fields: (d: { value: { status?: string | null } }) => ({ status: d.value.status ?? undefined }),
     },
   },
 }

@@ -1,7 +1,13 @@
 /**
  * Schemas of the `order` events' CloudEvent `data`: order status updates and shipments from
- * the back-office, order saves from Commerce. The order id is always required; a status update
- * without a status, or a shipment item without a positive quantity, is meaningless.
+ * the back-office, order saves from Commerce. The order's identity is always required; a status
+ * update without a status, or a shipment item without a positive quantity, is meaningless.
+ *
+ * Commerce: the order model's data as the I/O Events module for Adobe Commerce delivers it (only the
+ * subscribed fields). The order may be known by its entity id (`entity_id`, or `id` in the starter
+ * kit's field list) or only by its increment id (`increment_id`, or `real_order_id`, the name
+ * Adobe's starter kit documentation uses for it): one of the four is required. Totals arrive as
+ * decimal strings, absent attributes as `null`; unknown fields are kept.
  */
 import {
   J,
@@ -12,6 +18,7 @@ import {
   decimal,
   email,
   id,
+  nullable,
   num,
   obj,
   str,
@@ -36,16 +43,23 @@ const shipmentFields = {
 }
 
 const commerceOrder = {
-  entity_id: id().required(),
-  increment_id: text(50),
-  status: text(32),
-  state: text(32),
-  customer_email: email(),
-  grand_total: decimal(),
-  order_currency_code: text(3),
-  created_at: text(32),
-  updated_at: text(32),
+  entity_id: id(),
+  id: id(),
+  increment_id: str(J.string().trim().min(1).max(50)),
+  real_order_id: str(J.string().trim().min(1).max(50)),
+  status: nullable(text(32)),
+  state: nullable(text(32)),
+  customer_email: nullable(email()),
+  grand_total: nullable(decimal()),
+  order_currency_code: nullable(text(3)),
+  created_at: nullable(text(32)),
+  updated_at: nullable(text(32)),
 }
+
+/** A Commerce order save. */
+export const commerceOrderData = commerceData(commerceOrder, {
+  anyOf: [['entity_id', 'id', 'increment_id', 'real_order_id']],
+})
 
 /** A back-office status update. */
 export const statusUpdateValue = backofficeValue({
@@ -63,5 +77,5 @@ export const schemas = {
   'be-observer.sales_order_status_update': statusUpdateValue,
   'be-observer.sales_order_shipment_create': shipmentCreateValue,
   'be-observer.sales_order_shipment_update': shipmentUpdateValue,
-  'com.adobe.commerce.observer.sales_order_save_commit_after': commerceData(commerceOrder),
+  'com.adobe.commerce.observer.sales_order_save_commit_after': commerceOrderData,
 } as const

@@ -30,17 +30,25 @@ export const transforms: TransformsOf<typeof schemas> = {
   }),
   'be-observer.sales_order_shipment_create': shipment('shipment_create'),
   'be-observer.sales_order_shipment_update': shipment('shipment_update'),
-  'com.adobe.commerce.observer.sales_order_save_commit_after': ({ value: v }) => ({
-    entityId: String(v.entity_id),
-    fields: compact({
-      operation: 'save',
-      incrementId: v.increment_id,
-      status: v.status,
-      state: v.state,
-      customerEmail: v.customer_email,
-      grandTotal: toNumber(v.grand_total),
-      currency: v.order_currency_code,
-      updatedAt: v.updated_at,
-    }),
-  }),
+  'com.adobe.commerce.observer.sales_order_save_commit_after': ({ value: v }) => {
+    const entityId = v.entity_id ?? v.id
+    const incrementId = v.increment_id ?? v.real_order_id
+    return {
+      // The Commerce entity id when the event carries it (what back-office order codes and
+      // `/V1/orders/{id}` use); otherwise the increment id, and `idType` says which one it is.
+      // The schema requires one of them.
+      entityId: String(entityId ?? incrementId),
+      fields: compact({
+        operation: 'save',
+        idType: entityId !== undefined ? 'entity_id' : 'increment_id',
+        incrementId,
+        status: v.status ?? undefined,
+        state: v.state ?? undefined,
+        customerEmail: v.customer_email ?? undefined,
+        grandTotal: toNumber(v.grand_total),
+        currency: v.order_currency_code ?? undefined,
+        updatedAt: v.updated_at ?? undefined,
+      }),
+    }
+  },
 }

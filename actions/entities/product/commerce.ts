@@ -44,8 +44,8 @@ export const commerce: CommerceOf<typeof schemas> = {
   'com.adobe.commerce.observer.catalog_product_save_commit_after': {
     echo: {
       key: (d: { value: { sku: string } }) => d.value.sku,
-      fields: (d: { value: { name?: string; price?: string | number } }) => ({
-        name: d.value.name,
+      fields: (d: { value: { name?: string | null; price?: string | number | null } }) => ({
+        name: d.value.name ?? undefined,
         price: toNumber(d.value.price),
       }),
     },

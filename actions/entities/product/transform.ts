@@ -36,17 +36,17 @@ export const transforms: TransformsOf<S> = {
     fields: compact({
       operation: 'save',
       sku: v.sku,
-      commerceId: toId(v.entity_id),
-      name: v.name,
+      commerceId: toId(v.entity_id ?? v.id),
+      name: v.name ?? undefined,
       price: toNumber(v.price),
       // Commerce product status: 1 enabled, 2 disabled.
-      enabled: v.status === undefined ? undefined : toFlag(v.status),
-      typeId: v.type_id,
-      updatedAt: v.updated_at,
+      enabled: v.status === undefined || v.status === null ? undefined : toFlag(v.status),
+      typeId: v.type_id ?? undefined,
+      updatedAt: v.updated_at ?? undefined,
     }),
   }),
   'com.adobe.commerce.observer.catalog_product_delete_commit_after': ({ value: v }) => ({
     entityId: v.sku,
-    fields: compact({ operation: 'delete', sku: v.sku, commerceId: toId(v.entity_id) }),
+    fields: compact({ operation: 'delete', sku: v.sku, commerceId: toId(v.entity_id ?? v.id) }),
   }),
 }

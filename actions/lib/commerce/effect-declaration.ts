@@ -45,6 +45,11 @@ export interface CommerceEffect {
     id: (body: unknown) => string | number | undefined
     then: CommerceCall
   }
+  /**
+   * A create whose data has no id yet: picks the id Commerce assigned from the call's response body
+   * (or the id `onExists` found), so the canonical event names the entity by it.
+   */
+  assignedId?: (body: unknown) => string | number | undefined
   /** Back-office codes: marks the applied change; Commerce codes: checks for our echo. */
   echo?: EchoSignature
 }

@@ -14,7 +14,12 @@ import type { EchoGuard } from './echo-guard'
 
 /** What the Commerce step decided. */
 export type EffectOutcome =
-  | { kind: 'applied'; message: string }
+  | {
+      kind: 'applied'
+      message: string
+      /** The id Commerce assigned to a created entity (effects declaring `assignedId`). */
+      assignedId?: string
+    }
   /** An echo of our own change: answered 200 and not propagated. */
   | { kind: 'skipped'; message: string }
   | { kind: 'failed'; statusCode: number; message: string }
@@ -92,11 +97,20 @@ export function createCommerceEffects(deps: {
       r = await send(exists.then, withId)
       if (!ok(r)) return failed(update, r)
       logger.info('commerce: create of an existing entity applied as an update', { call: update })
-      return { kind: 'applied', message: `Commerce ${update} (already existed: updated)` }
+      return {
+        kind: 'applied',
+        message: `Commerce ${update} (already existed: updated)`,
+        ...(effect.assignedId && { assignedId: String(id) }),
+      }
     }
     if (!ok(r)) return failed(what, r)
     logger.info('commerce change applied', { call: what, status: r.status, attempts: r.attempts })
-    return { kind: 'applied', message: `Commerce ${what} ${r.status}` }
+    const assigned = effect.assignedId?.(r.body)
+    return {
+      kind: 'applied',
+      message: `Commerce ${what} ${r.status}`,
+      ...(assigned !== undefined && assigned !== null && assigned !== '' && { assignedId: String(assigned) }),
+    }
   }
 
   return {

@@ -14,6 +14,9 @@ const eventSchema = Joi.object({
   entityId: Joi.string().min(1).max(512).required(),
   entityType: Joi.string().min(1).max(128).required(),
   fields: Joi.object().unknown(true).default({}),
+  // Other callers of publisher/publish may not send the whole entity: selections then read `fields` only.
+  data: Joi.object().unknown(true).default({}),
+  dataOmitted: Joi.boolean().valid(true),
   receivedAt: Joi.string().isoDate().required(),
 })
   .unknown(true)

@@ -33,15 +33,26 @@ function pick(source: Record<string, unknown>, path: string): unknown {
 }
 
 /**
- * Builds `data`: entity id and type, then each selected field present on the event (a dotted path
- * reads nested values; absent fields are left out rather than sent as null). `id` and `type` cannot
- * be overridden by a field of the same name.
+ * Resolves one selected path on the event: in the normalised `fields` first, then in the whole
+ * entity `data` (so `taxClassId` and Commerce's own `tax_class_id` both work). undefined when
+ * neither has it. This order is the contract the subscriptions' known-field check relies on.
+ */
+export function resolveField(event: CanonicalEvent, path: string): unknown {
+  const normalised = pick(event.fields ?? {}, path)
+  return normalised !== undefined ? normalised : pick(event.data ?? {}, path)
+}
+
+/**
+ * Builds `data`: entity id and type, then each selected field present on the event (`resolveField`:
+ * `fields`, then `data`; a dotted path reads nested values; absent fields are left out rather than
+ * sent as null, a `null` Commerce sent is sent as null). `id` and `type` cannot be overridden by a
+ * field of the same name.
  */
 export function buildData(event: CanonicalEvent, fields: readonly string[]): DeliveryPayload['data'] {
   const data: DeliveryPayload['data'] = { id: event.entityId, type: event.entityType }
   for (const path of fields.slice(0, MAX_SELECTED_FIELDS)) {
     if (path === 'id' || path === 'type') continue
-    const value = pick(event.fields ?? {}, path)
+    const value = resolveField(event, path)
     if (value !== undefined) data[path] = value
   }
   return data

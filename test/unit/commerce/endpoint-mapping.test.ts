@@ -225,7 +225,11 @@ test('a create of an existing customer is found by email and updated', async () 
     entity: 'customer',
     value,
   })
-  expect(out).toEqual({ kind: 'applied', message: 'Commerce PUT V1/customers/42 (already existed: updated)' })
+  expect(out).toEqual({
+    kind: 'applied',
+    message: 'Commerce PUT V1/customers/42 (already existed: updated)',
+    assignedId: '42',
+  })
   expect(calls).toEqual([
     ['POST', 'V1/customers', { customer: { email: 'a+b@example.com', firstname: 'A', lastname: 'B' } }],
     [

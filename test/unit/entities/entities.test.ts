@@ -186,6 +186,7 @@ const expected: Record<string, { entityId: string; entityType: string; fields: R
     entityType: 'order',
     fields: {
       operation: 'save',
+      idType: 'entity_id',
       incrementId: '000000101',
       status: 'processing',
       state: 'processing',
@@ -208,6 +209,7 @@ const expected: Record<string, { entityId: string; entityType: string; fields: R
     entityType: 'stock',
     fields: {
       operation: 'save',
+      idType: 'sku',
       sku: 'MS-Tee-S-Blue',
       productId: '42',
       source: 'default',
@@ -230,8 +232,15 @@ describe('every code of events.json: sample → canonical event', () => {
   test.each(eventRegistry.all().map((d) => [d.code, d.entity] as const))('%s (%s)', async (code, entity) => {
     const { response, propagated } = await run(code)
     const e = expected[code]
+    // The whole entity as sent: Commerce's `value`, the back-office value (a batch as `{items}`).
+    const sample = sampleData(code) as Record<string, unknown>
+    const data = code.startsWith('com.adobe.commerce.')
+      ? sample.value
+      : Array.isArray(sample)
+        ? { items: sample }
+        : sample
     expect(propagated).toEqual([
-      { id: 'evt-0001', type: code, entity, receivedAt: '2026-01-05T10:00:00.000Z', ...e },
+      { id: 'evt-0001', type: code, entity, receivedAt: '2026-01-05T10:00:00.000Z', ...e, data },
     ])
     expect(response).toEqual({
       statusCode: 200,
@@ -275,15 +284,20 @@ const invalid: [string, string, unknown, string][] = [
     -3,
     'value.entity_id must be greater than or equal to 0',
   ],
-  ['be-observer.customer_create', 'id', REMOVE, 'id is required'],
+  [
+    'be-observer.customer_create',
+    '',
+    { firstname: 'No', lastname: 'Identity' },
+    'data must contain at least one of [id, email]',
+  ],
   ['be-observer.customer_create', 'email', 'not-an-email', 'email must be a valid email'],
   ['be-observer.customer_update', 'group_id', true, 'group_id must be one of [string, number]'],
   ['be-observer.customer_delete', 'id', { nested: 1 }, 'id must be one of [string, number]'],
   [
     'com.adobe.commerce.observer.customer_save_commit_after',
-    'value.entity_id',
-    REMOVE,
-    'value.entity_id is required',
+    'value',
+    { email: 'jane.doe@example.com' },
+    'value must contain at least one of [entity_id, id]',
   ],
   [
     'com.adobe.commerce.observer.customer_delete_commit_after',
@@ -291,14 +305,19 @@ const invalid: [string, string, unknown, string][] = [
     'jane',
     'value.email must be a valid email',
   ],
-  ['be-observer.customer_group_create', 'id', REMOVE, 'id is required'],
+  [
+    'be-observer.customer_group_create',
+    '',
+    { tax_class_id: 3 },
+    'data must contain at least one of [id, name]',
+  ],
   ['be-observer.customer_group_update', 'name', ['x'], 'name must be a string'],
   ['be-observer.customer_group_delete', 'id', '', 'id is not allowed to be empty'],
   [
     'com.adobe.commerce.observer.customer_group_save_commit_after',
-    'value.customer_group_id',
-    REMOVE,
-    'value.customer_group_id is required',
+    'value',
+    { customer_group_code: 'Wholesale' },
+    'value must contain at least one of [customer_group_id, id]',
   ],
   [
     'com.adobe.commerce.observer.customer_group_delete_commit_after',
@@ -330,9 +349,9 @@ const invalid: [string, string, unknown, string][] = [
   ],
   [
     'com.adobe.commerce.observer.sales_order_save_commit_after',
-    'value.entity_id',
-    REMOVE,
-    'value.entity_id is required',
+    'value',
+    { status: 'processing', grand_total: '58.00' },
+    'value must contain at least one of [entity_id, id, increment_id, real_order_id]',
   ],
   [
     'com.adobe.commerce.observer.sales_order_save_commit_after',
@@ -345,15 +364,15 @@ const invalid: [string, string, unknown, string][] = [
   ['be-observer.catalog_stock_update', '0.outOfStock', 'maybe', '[0].outOfStock must be a boolean'],
   [
     'com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after',
-    'value.sku',
-    REMOVE,
-    'value.sku is required',
+    'value',
+    { qty: '5', is_in_stock: true },
+    'value must contain at least one of [sku, product_id]',
   ],
   [
     'com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after',
     'value.is_in_stock',
     'yes',
-    'value.is_in_stock must be an integer',
+    'value.is_in_stock must be a flag (0, 1, true or false)',
   ],
 ]
 
@@ -410,13 +429,18 @@ describe('shapes beyond the samples', () => {
     })
   })
 
-  test('unknown keys are accepted (forward compatible) but not propagated', async () => {
+  test('unknown keys are accepted (forward compatible): kept in data, not in the normalised fields', async () => {
     const code = 'be-observer.catalog_product_delete'
     const { propagated } = await run(
       code,
       handlerParams(code, { data: { sku: 'S1', futureField: { x: 1 } } }),
     )
-    expect(propagated.map((e) => e.fields)).toEqual([{ operation: 'delete', sku: 'S1' }])
+    expect(propagated.map((e) => [e.fields, e.data])).toEqual([
+      [
+        { operation: 'delete', sku: 'S1' },
+        { sku: 'S1', futureField: { x: 1 } },
+      ],
+    ])
   })
 
   test('numeric ids become strings', async () => {

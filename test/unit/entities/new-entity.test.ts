@@ -60,6 +60,10 @@ describe('a new entity: one folder + one events.json entry', () => {
         entityType: 'widget',
         entityId: change.entityId,
         fields: change.fields,
+        // The whole entity as sent: the back-office value, Commerce's `value`.
+        data: code.startsWith('be-observer.')
+          ? sample(code)
+          : (sample(code) as { value: Record<string, unknown> }).value,
         receivedAt: '2026-02-01T00:00:00.000Z',
       },
     ])

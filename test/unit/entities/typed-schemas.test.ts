@@ -44,10 +44,7 @@ describe('Infer', () => {
     ).toBe(true)
     expect(
       assertType<
-        Equals<
-          Infer<ReturnType<typeof commerceData<{ n: ReturnType<typeof str> }>>>,
-          { value: { n?: string } }
-        >
+        Equals<Infer<ReturnType<typeof commerceData<{ n: ReturnType<typeof str> }>>>['value'], { n?: string }>
       >(),
     ).toBe(true)
   })

@@ -137,6 +137,12 @@ describe('what reaches the propagator', () => {
           price: 2,
           description: 'Product SKU description updated',
         },
+        data: {
+          sku: 'PRODUCT_SKU',
+          name: 'Product SKU updated',
+          price: 2,
+          description: 'Product SKU description updated',
+        },
         receivedAt: '2026-02-01T00:00:00.000Z',
       },
     ])
@@ -241,6 +247,7 @@ describe('createPublisherPropagator', () => {
     entityId: 'S',
     entityType: 'product',
     fields: {},
+    data: {},
     receivedAt: '2026-01-01T00:00:00.000Z',
   }
   function fakeInvoker(outcome: InvokeOutcome) {

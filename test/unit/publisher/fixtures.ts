@@ -78,6 +78,7 @@ export function aCanonicalEvent(overrides: Partial<CanonicalEvent> = {}): Canoni
     entityId: `SKU-${seq}`,
     entityType: 'product',
     fields: { sku: `SKU-${seq}`, name: 'Summer Tee', price: 29, description: 'Blue', stock: { qty: 5 } },
+    data: { sku: `SKU-${seq}`, name: 'Summer Tee', price: 29, description: 'Blue' },
     receivedAt: new Date(Date.now()).toISOString(),
     ...overrides,
   }
