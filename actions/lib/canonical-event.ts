@@ -18,6 +18,11 @@ export interface CanonicalEvent {
   entityType: string
   /** The transformed entity fields a subscription may select from (at most 10 are sent per subscription). */
   fields: Record<string, unknown>
+  /**
+   * The whole validated entity as the source sent it. A selected field path or a filter path is
+   * resolved in `fields` first, then here. Optional: events recorded before it existed lack it.
+   */
+  data?: Record<string, unknown>
   /** ISO time the event was received by the consumer. */
   receivedAt: string
 }

@@ -1,15 +1,16 @@
 /**
- * The delivery body (docs/delivery-contract.md, **contract**): `{id, type, timestamp, attempt, data}`.
+ * The `ids` delivery body (docs/delivery-contract.md, **contract**): `{id, type, timestamp, attempt, data}`.
  * `data` is `{id: entityId, type: entityType}` (Kustomer-style: receivers fetch what they need)
- * plus up to 10 fields the subscription selected (Virto-style "additional fields").
+ * plus up to 10 fields the subscription selected (Virto-style "additional fields"). The other
+ * formats (payload-format.ts) are built from the same selection.
  */
 import type { CanonicalEvent } from '../canonical-event'
 
 /** Most extra fields a subscription may select. */
 export const MAX_SELECTED_FIELDS = 10
 
-/** The JSON body POSTed to an endpoint. */
-export interface DeliveryPayload {
+/** The JSON body POSTed to an endpoint in the `ids` format. */
+export type DeliveryPayload = {
   /** The event id. */
   id: string
   /** The event code. */
@@ -22,7 +23,7 @@ export interface DeliveryPayload {
 }
 
 /** Reads `a.b.c` from an object; undefined when any step is missing. */
-function pick(source: Record<string, unknown>, path: string): unknown {
+function pick(source: Record<string, unknown> | undefined, path: string): unknown {
   let cur: unknown = source
   for (const part of path.split('.')) {
     if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part))
@@ -30,6 +31,16 @@ function pick(source: Record<string, unknown>, path: string): unknown {
     cur = (cur as Record<string, unknown>)[part]
   }
   return cur
+}
+
+/**
+ * The value of a field path on an event: looked up in the normalized `fields` first, then in the
+ * entity `data` as the source sent it (so `status` is the transform's value and `increment_id`,
+ * which no transform keeps, still resolves). Undefined when neither has it.
+ */
+export function resolvePath(event: Pick<CanonicalEvent, 'fields' | 'data'>, path: string): unknown {
+  const fromFields = pick(event.fields ?? {}, path)
+  return fromFields !== undefined ? fromFields : pick(event.data, path)
 }
 
 /**
@@ -41,13 +52,13 @@ export function buildData(event: CanonicalEvent, fields: readonly string[]): Del
   const data: DeliveryPayload['data'] = { id: event.entityId, type: event.entityType }
   for (const path of fields.slice(0, MAX_SELECTED_FIELDS)) {
     if (path === 'id' || path === 'type') continue
-    const value = pick(event.fields ?? {}, path)
+    const value = resolvePath(event, path)
     if (value !== undefined) data[path] = value
   }
   return data
 }
 
-/** The body of attempt 1 for one subscription. */
+/** The `ids` body of attempt 1 for one subscription. */
 export function buildPayload(event: CanonicalEvent, fields: readonly string[]): DeliveryPayload {
   return {
     id: event.id,

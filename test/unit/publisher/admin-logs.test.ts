@@ -166,23 +166,26 @@ describe('admin/logs', () => {
     })
   })
 
-  test('retry re-sends any delivery, a delivered one too: next attempt number, same webhook-id, fresh signature', async () => {
+  test('retry re-sends any delivery, a delivered one as a new message: next attempt number, webhook-id <id>.r<n>, fresh signature', async () => {
     const { h, ok, okId, events } = await seeded()
     const id = `${events[0].id}.${okId}`
     const retried = await logs(h, 'post', `/${id}/retry`)
     expect(retried.statusCode).toBe(200)
     expect(retried.body).toMatchObject({
       id,
+      webhookId: `${id}.r1`,
+      redeliveries: 1,
       status: 'delivered',
       attempts: [
         { attempt: 1, trigger: 'publish' },
-        { attempt: 2, trigger: 'manual', statusCode: 200 },
+        { attempt: 2, trigger: 'manual', statusCode: 200, webhookId: `${id}.r1` },
       ],
     })
-    const sent = ok.received.filter((q) => q.headers['webhook-id'] === id)
-    expect(sent.map((q) => [q.json.attempt, q.verifiedWith])).toEqual([
-      [1, [0]],
-      [2, [0]],
+    expect(retried.body.attempts[0].webhookId).toBeUndefined()
+    const sent = ok.received.filter((q) => String(q.headers['webhook-id']).startsWith(id))
+    expect(sent.map((q) => [q.headers['webhook-id'], q.json.attempt, q.verifiedWith])).toEqual([
+      [id, 1, [0]],
+      [`${id}.r1`, 2, [0]],
     ])
     expect(sent[1].json.data).toEqual(sent[0].json.data)
     await index(h)
