@@ -4,36 +4,15 @@
  * with every attempt (a point read: works before indexing), retry any delivery now (delivered ones
  * too), export to JSON page by page.
  *
- * A manual retry re-sends the stored body (ids plus the selected fields; receivers fetch the
- * entity's current data, as in Kustomer's "retry a successful event to refresh it") with the next
- * attempt number, the subscription's current URL, secrets, auth header and retry policy. It
- * restarts the automatic schedule if it fails again. Message ids (docs/delivery-contract.md):
- * re-sending an undelivered delivery keeps its `webhook-id` (the receiver never processed it);
- * re-sending a *delivered* one is a new message, `<id>.r<n>`, so a receiver that dedupes on
- * `webhook-id` (as the contract tells it to) processes it. Bulk retry applies the same rule to
- * every delivery a listing filter selects, a bounded page per call.
+ * Retries (one, or a filtered page in bulk) are in log-retry.ts.
  */
 import Joi from 'joi'
 import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
-import {
-  applyAttempt,
-  attemptDelivery,
-  nextAttemptNumber,
-  webhookIdOf,
-  type AttemptDeps,
-} from '../delivery/attempt'
-import { formatOf } from '../delivery/payload-format'
-import { policyOf } from '../subscriptions/retry-setting'
-import type { Subscription } from '../subscriptions/subscription'
-import { WRITE_RESERVE_MS } from '../delivery/publish-event'
 import { mapBounded } from '../bounded-concurrency'
 import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
-import type { RetryPolicy } from '../delivery/retry-policy'
-import { deactivate } from '../delivery/subscription-health'
-import { payloadForRetry } from '../delivery/sweep'
-import type { Logger } from '../logger'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
+import { createRetrier, notRetryable, type BulkRetryResult, type RetryDeps } from './log-retry'
 import type { DeliveryRecord } from './delivery-record'
 import { DELIVERY_STATUSES, deliveryIdOf, isDeliveryId, type DeliveryStatus } from './log-keys'
 import { BadCursorError, type DeliveryLogStore, type LogEntry, type LogFilter } from './log-store'
@@ -46,47 +25,22 @@ const EXPORT_PAGE_BYTES = 900 * 1024
 const EXPORT_READ_CONCURRENCY = 8
 
 /** Dependencies of the log operations. */
-export interface LogAdminDeps extends AttemptDeps {
+export interface LogAdminDeps extends RetryDeps {
   logs: DeliveryLogStore
   subscriptions: SubscriptionStore
   clock: Clock
-  retry: RetryPolicy
-  random: () => number
-  logger: Logger
-  /** Deliveries retried at once by a bulk retry (default 10). */
-  concurrency?: number
-  /** Epoch ms by which a bulk retry must stop starting attempts (default: 45 s after the operations are made). */
-  deadlineMs?: number
 }
 
-/** Outcome of one delivery in a bulk retry. */
-export interface BulkRetryItem {
-  id: string
-  outcome: 'retried' | 'skipped' | 'failed'
-  /** The record's status after the attempt (retried/failed), or why it was skipped. */
-  status?: DeliveryStatus
-  reason?: string
-}
+const FILTER_KEYS = ['status', 'eventType', 'subscriptionId', 'entityId', 'eventId', 'from', 'to'] as const
 
-/** What POST /retry answers. */
-export interface BulkRetryResult {
-  /** Attempts made that delivered. */
-  retried: number
-  /** Not attempted: test deliveries, subscriptions deleted or inactive, records expired. */
-  skipped: number
-  /** Attempts made that did not deliver (the record is retrying, failed or dead), or that errored. */
-  failed: number
-  items: BulkRetryItem[]
-  /** Pass back as `cursor` to continue; absent when the filtered set is done. */
-  nextCursor?: string
-}
-
-/** Why a delivery cannot be retried now, or undefined when it can. */
-function notRetryable(record: DeliveryRecord, sub: Subscription | undefined): string | undefined {
-  if (record.test) return 'test deliveries are not retried: send a new test'
-  if (!sub) return `subscription ${record.subscriptionId} no longer exists`
-  if (!sub.active) return `subscription ${record.subscriptionId} is inactive: re-enable it first`
-  return undefined
+/** A bulk retry needs a filter, so an empty body cannot re-send the whole log. */
+function requireFilter(query: LogQuery): LogQuery {
+  if (!FILTER_KEYS.some((k) => query[k] !== undefined))
+    throw new ValidationError(
+      'a filter is required (status, type, subscription, entityId, eventId, from or to), e.g. status=failed,dead',
+      ['status'],
+    )
+  return query
 }
 
 /** One row of a listing (from the index). */
@@ -239,8 +193,7 @@ const matches = (e: LogEntry, f: LogQuery): boolean =>
 /** Creates the operations. */
 export function createLogAdmin(deps: LogAdminDeps) {
   const { logs, clock } = deps
-  const concurrency = deps.concurrency ?? 10
-  const deadlineMs = deps.deadlineMs ?? clock.now() + 45_000
+  const retrier = createRetrier(deps)
 
   async function mustFind(id: string): Promise<DeliveryRecord> {
     if (!isDeliveryId(id))
@@ -248,43 +201,6 @@ export function createLogAdmin(deps: LogAdminDeps) {
     const record = await logs.get(id)
     if (!record) throw new NotFoundError(`delivery ${id.slice(0, 80)} not found`)
     return record
-  }
-
-  /**
-   * One attempt now for `record` (any status): a delivered one is re-sent as a new message; the
-   * subscription's current retry policy applies if it fails again.
-   */
-  async function retryRecord(record: DeliveryRecord, sub: Subscription): Promise<DeliveryRecord> {
-    const resend = record.status === 'delivered'
-    const redeliveries = (record.redeliveries ?? 0) + (resend ? 1 : 0)
-    const webhookId = resend ? `${record.id}.r${redeliveries}` : webhookIdOf(record)
-    const payload = await payloadForRetry(record, logs)
-    const result = await attemptDelivery(
-      deps,
-      sub,
-      { webhookId, body: payload, format: formatOf(record) },
-      nextAttemptNumber(record),
-      'manual',
-    )
-    // A person asked for this: a new failure starts the subscription's current schedule from its first step.
-    const restarted: DeliveryRecord = {
-      ...record,
-      retryIndex: 0,
-      ...(webhookId !== record.id ? { webhookId, redeliveries } : {}),
-    }
-    delete restarted.retry
-    if (sub.retry) restarted.retry = policyOf(sub.retry, deps.retry)
-    const updated = applyAttempt(restarted, result, deps.retry, clock.now(), deps.random)
-    await logs.write(updated, 'admin')
-    if (result.outcome.kind === 'gone')
-      await deactivate(
-        deps.subscriptions,
-        sub,
-        updated.lastError ?? 'HTTP 410 Gone',
-        clock.now(),
-        deps.logger,
-      )
-    return updated
   }
 
   /** A page of entries: one event's deliveries by point reads, anything else from the index. */
@@ -349,64 +265,15 @@ export function createLogAdmin(deps: LogAdminDeps) {
       const sub = await deps.subscriptions.get(record.subscriptionId)
       const why = notRetryable(record, sub)
       if (why) throw new ConflictError(why)
-      return retryRecord(record, sub!)
+      return retrier.one(record, sub!)
     },
 
     /**
-     * POST /retry: retries the deliveries the listing filters select, one page per call (at most
-     * `limit` ≤ 100, and only while the activation has time for another attempt); `nextCursor`
-     * continues after the last delivery handled. At least one filter is required, so an empty
-     * body cannot re-send the whole log.
+     * POST /retry: retries the deliveries the listing filters select, one page per call (see
+     * log-retry.ts); `nextCursor` continues.
      */
     async retryMany(query: LogQuery): Promise<BulkRetryResult> {
-      const filters = ['status', 'eventType', 'subscriptionId', 'entityId', 'eventId', 'from', 'to'] as const
-      if (!filters.some((k) => query[k] !== undefined))
-        throw new ValidationError(
-          'a filter is required (status, type, subscription, entityId, eventId, from or to), e.g. status=failed,dead',
-          ['status'],
-        )
-      const p = await page(query)
-      const subs = new Map((await deps.subscriptions.list({ fresh: true })).map((s) => [s.id, s]))
-      const items: (BulkRetryItem | undefined)[] = await mapBounded(p.entries, concurrency, async (e) => {
-        if (clock.now() + deps.timeoutMs + WRITE_RESERVE_MS > deadlineMs) return undefined
-        try {
-          const record = await logs.get(e.id)
-          if (!record) return { id: e.id, outcome: 'skipped', reason: 'expired' }
-          const sub = subs.get(record.subscriptionId)
-          const why = notRetryable(record, sub)
-          if (why) return { id: e.id, outcome: 'skipped', reason: why }
-          const updated = await retryRecord(record, sub!)
-          return {
-            id: e.id,
-            outcome: updated.status === 'delivered' ? 'retried' : 'failed',
-            status: updated.status,
-          }
-        } catch (err) {
-          deps.logger.error('bulk retry: delivery not retried', {
-            deliveryId: e.id,
-            error: (err as Error).message,
-          })
-          return { id: e.id, outcome: 'failed', reason: 'not retried: State error' }
-        }
-      })
-      // Attempts start in order, so the handled ones are a prefix of the page.
-      const done = items.filter((i): i is BulkRetryItem => i !== undefined)
-      const count = (o: BulkRetryItem['outcome']) => done.filter((i) => i.outcome === o).length
-      const nextCursor =
-        done.length < p.entries.length
-          ? p.direct
-            ? undefined
-            : done.length
-              ? logs.cursorAfter(p.entries[done.length - 1])
-              : query.cursor
-          : p.nextCursor
-      return {
-        retried: count('retried'),
-        skipped: count('skipped'),
-        failed: count('failed'),
-        items: done,
-        ...(nextCursor ? { nextCursor } : {}),
-      }
+      return retrier.many(query.cursor, await page(requireFilter(query)))
     },
 
     /**
