@@ -39,7 +39,7 @@ describe('content filters', () => {
     [{ status: { equals: 'x' } }, 'unknown operator'],
     [{ status: [{ a: 1 }] }, 'non-scalar in one-of'],
     [Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`p${i}`, 1])), 'more than 10 paths'],
-  ])('schema refuses %j (%s)', (filter) => {
+  ])('schema refuses %j (%s)', (filter, _why) => {
     expect(contentFilterSchema.validate(filter).error).toBeDefined()
   })
 

@@ -25,7 +25,7 @@ describe('per-subscription retry setting', () => {
     [{ schedule: ['1s'], jitter: 2 }, 'jitter over 1'],
     [{ jitter: 0.1 }, 'no schedule'],
     [{ schedule: ['1s'], extra: 1 }, 'unknown key'],
-  ])('refuses %j (%s)', (input) => {
+  ])('refuses %j (%s)', (input, _why) => {
     expect(retrySettingSchema.validate(input).error).toBeDefined()
   })
 
