@@ -114,11 +114,19 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
     retry: sub.retry ?? defaultSettingOf(defaultRetry),
   })
 
-  /** Fields and filter paths known to the subscription's codes; the retry schedule within the retention. */
-  function checkSettings(sub: Pick<Subscription, 'eventTypes' | 'fields' | 'filter' | 'retry'>): void {
-    catalog.checkPaths('fields', sub.fields, sub.eventTypes)
-    catalog.checkPaths('filter', Object.keys(sub.filter ?? {}), sub.eventTypes)
-    if (sub.retry) checkRetrySpan(sub.retry, defaultRetry, retentionMs)
+  /**
+   * Fields and filter paths known to the subscription's codes; the retry schedule within the
+   * retention. On update only what the patch touches is checked (`touched`), so a subscription
+   * saved before these checks can still be deactivated or renamed.
+   */
+  function checkSettings(
+    sub: Pick<Subscription, 'eventTypes' | 'fields' | 'filter' | 'retry'>,
+    touched: (key: 'fields' | 'filter' | 'retry' | 'eventTypes') => boolean = () => true,
+  ): void {
+    if (touched('fields') || touched('eventTypes')) catalog.checkPaths('fields', sub.fields, sub.eventTypes)
+    if (touched('filter') || touched('eventTypes'))
+      catalog.checkPaths('filter', Object.keys(sub.filter ?? {}), sub.eventTypes)
+    if (sub.retry && touched('retry')) checkRetrySpan(sub.retry, defaultRetry, retentionMs)
   }
 
   async function mustGet(id: string): Promise<Subscription> {
@@ -219,7 +227,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         updatedAt: now,
       }
       for (const k of ['auth', 'retry', 'filter'] as const) if (!next[k]) delete next[k]
-      checkSettings(next)
+      checkSettings(next, (k) => patch[k] !== undefined)
       if (patch.active === true && !sub.active) {
         delete next.disabledAt
         delete next.disabledReason
