@@ -2,6 +2,7 @@
  * admin/subscriptions through its entry point (routing by __ow_method/__ow_path).
  */
 import { isValidSecret } from '../../../actions/lib/webhook-signature'
+import { startReceiver } from '../../helpers/webhook-receiver'
 import { harness, inputs, SECRET_A, SECRET_B, TEST_ORG, subscriptionsApi as api } from './fixtures'
 
 type Res = {
@@ -306,5 +307,35 @@ describe('admin/subscriptions: retry, format and filter options', () => {
       },
     })
     expect((await call(h, 'patch', `/${id}`, { name: 'renamed' })).statusCode).toBe(200)
+  })
+})
+
+describe('admin/subscriptions: test send', () => {
+  test('the URL policy applies: a URL the current allowlist refuses is not contacted', async () => {
+    const h = harness()
+    const r = await startReceiver()
+    try {
+      const id = (await call(h, 'post', '', { ...valid, url: r.url })).body.subscription.id
+      // The same subscription, tested by an activation whose inputs no longer allow loopback.
+      const res = await call(h, 'post', `/${id}/test`, {}, { WEBHOOK_URL_ALLOWLIST: '' })
+      expect(res).toEqual({
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        body: {
+          status: null,
+          durationMs: 0,
+          bodyExcerpt: '',
+          deliveryId: expect.stringMatching(/^test-/),
+          ok: false,
+          error: expect.stringMatching(/^not sent: /),
+          eventType: 'be-observer.catalog_product_create',
+        },
+      })
+      expect(r.received).toEqual([])
+      const unknown = await call(h, 'post', '/nope/test')
+      expect(unknown.error).toEqual({ statusCode: 404, body: { error: 'subscription nope not found' } })
+    } finally {
+      await r.close()
+    }
   })
 })
