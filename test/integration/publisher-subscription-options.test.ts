@@ -42,10 +42,11 @@ describe('subscription options on the local stack', () => {
     expect(res.body.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 3 })
     const [first, second] = gaps(r.received)
     // The app-wide schedule of this stack is 1s,1s: a second gap of ≥ 2 s is the subscription's.
+    // Upper bounds leave room for a loaded machine (each attempt's own latency adds to its gap).
     expect(first).toBeGreaterThanOrEqual(1_000)
-    expect(first).toBeLessThan(1_900)
+    expect(first).toBeLessThan(2_000)
     expect(second).toBeGreaterThanOrEqual(2_000)
-    expect(second).toBeLessThan(2_900)
+    expect(second).toBeLessThan(4_000)
     expect(r.received.map((q) => q.json.attempt)).toEqual([1, 2, 3])
   })
 
@@ -66,13 +67,13 @@ describe('subscription options on the local stack', () => {
 
   test('each format is delivered as documented, signed the same way', async () => {
     const formats = ['ids', 'virto', 'cloudevents'] as const
-    const subs = await Promise.all(
-      formats.map(async (format) => {
-        const r = await receiver({ secrets: [] })
-        const s = await ps.subscribe({ url: r.url, eventTypes: [PRODUCT], format, fields: ['name', 'price'] })
-        return { format, r, ...s }
-      }),
-    )
+    // One after the other: the subscriptions document is read-modify-write (last writer wins).
+    const subs = []
+    for (const format of formats) {
+      const r = await receiver()
+      const s = await ps.subscribe({ url: r.url, eventTypes: [PRODUCT], format, fields: ['name', 'price'] })
+      subs.push({ format, r, ...s })
+    }
     const event = anEvent()
     expect((await ps.publish(event)).body.deliveries.map((d: { status: string }) => d.status)).toEqual([
       'delivered',
