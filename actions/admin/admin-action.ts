@@ -66,7 +66,7 @@ function checkCallerOrg(params: Record<string, unknown>): void {
 export function defineAdminAction<D>(
   name: string,
   routes: readonly Route<D>[],
-  build: (rt: DeliveryRuntime) => D,
+  build: (rt: DeliveryRuntime, activation: { deadlineAt?: number }) => D,
 ): ActionMain<DeliveryConfig, DeliveryDeps, WebResponse> {
   return defineAction({
     name,
@@ -76,7 +76,7 @@ export function defineAdminAction<D>(
     },
     config: loadDeliveryConfig,
     deps: deliveryDeps,
-    handler: ({ request: run, config, clock, logger, deps }) =>
-      run(build(deliveryRuntime(config, { clock, logger }, deps))),
+    handler: ({ request: run, config, clock, logger, deps, deadline }) =>
+      run(build(deliveryRuntime(config, { clock, logger }, deps), { deadlineAt: deadline.at })),
   })
 }

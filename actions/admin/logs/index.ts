@@ -5,9 +5,13 @@
  *                      from/to (ISO or epoch ms, on creation time), limit, cursor — from keys only
  *   GET  /export       the same filters, full records as a JSON download (paged: `nextCursor`)
  *   GET  /{id}         one delivery with every attempt (status, duration, error, response snippet)
- *   POST /{id}/retry   send again now, whatever the status (delivered ones too)
+ *   POST /{id}/retry   send again now, whatever the status (delivered ones too; a delivered one
+ *                      is re-sent as a new message, `webhook-id` `<id>.r<n>`)
+ *   POST /retry        bulk retry of what the listing filters select (at least one filter), `limit`
+ *                      ≤ 100 per call → {retried, skipped, failed, items, nextCursor?}
  */
 import { createLogAdmin, parseLogQuery, type LogAdmin } from '../../lib/delivery-log/log-admin'
+import { answerBy } from '../../lib/delivery/action-deps'
 import { defineAdminAction } from '../admin-action'
 import type { Route } from '../web-router'
 
@@ -33,6 +37,11 @@ const ROUTES: Route<LogAdmin>[] = [
     },
   },
   {
+    method: 'post',
+    path: /^\/retry$/,
+    handle: async (a, req) => ({ statusCode: 200, body: await a.retryMany(parseLogQuery(req.input)) }),
+  },
+  {
     method: 'get',
     path: new RegExp(`^/${ID}$`),
     handle: async (a, _req, [id]) => ({ statusCode: 200, body: await a.get(id) }),
@@ -45,7 +54,7 @@ const ROUTES: Route<LogAdmin>[] = [
 ]
 
 /** Runtime entry point (tests replace dependencies with `main.withDeps`). */
-export const main = defineAdminAction('admin/logs', ROUTES, (rt) =>
+export const main = defineAdminAction('admin/logs', ROUTES, (rt, { deadlineAt }) =>
   createLogAdmin({
     logs: rt.logs,
     subscriptions: rt.subscriptions,
@@ -56,5 +65,7 @@ export const main = defineAdminAction('admin/logs', ROUTES, (rt) =>
     send: rt.send,
     urlPolicy: rt.urlPolicy,
     timeoutMs: rt.config.deliveryTimeoutMs,
+    concurrency: rt.config.concurrency,
+    deadlineMs: answerBy(rt.clock.now(), rt.config.publishTimeBudgetMs, deadlineAt),
   }),
 )

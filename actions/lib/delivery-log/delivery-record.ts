@@ -4,7 +4,8 @@
  * elided) and never hold secrets, auth headers or signatures: response snippets are scrubbed of
  * anything that looks like one (an echo endpoint would otherwise hand them back to us).
  */
-import type { DeliveryPayload } from '../delivery/payload'
+import type { DeliveryBody, PayloadFormat } from '../delivery/payload-format'
+import type { RetryPolicy } from '../delivery/retry-policy'
 import { redact } from '../logger'
 import type { DeliveryStatus } from './log-keys'
 
@@ -19,7 +20,7 @@ const PAYLOAD_EXCERPT_CHARS = 4096
 export const TRUNCATION_MARKER = '…[truncated]'
 
 /** Who made an attempt. */
-export type AttemptTrigger = 'publish' | 'sweeper' | 'manual'
+export type AttemptTrigger = 'publish' | 'sweeper' | 'manual' | 'test'
 
 /** One attempt as logged. */
 export interface AttemptLog {
@@ -33,12 +34,27 @@ export interface AttemptLog {
   /** First KB of the response, scrubbed. */
   responseSnippet?: string
   trigger: AttemptTrigger
+  /** The `webhook-id` sent, when it is not the record's id (a re-send of a delivered delivery). */
+  webhookId?: string
 }
 
 /** The stored record. */
 export interface DeliveryRecord {
-  /** `<eventId>.<subscriptionId>` (escaped); the `webhook-id`. */
+  /** `<eventId>.<subscriptionId>` (escaped); the `webhook-id` of the original message. */
   id: string
+  /**
+   * The `webhook-id` in use when it is not `id`: a manual re-send of a *delivered* delivery is a new
+   * message `<id>.r<n>` (its automatic retries keep it); the record stays the original's.
+   */
+  webhookId?: string
+  /** Re-sends of this delivery after it was delivered (`n` of the latest `<id>.r<n>`). */
+  redeliveries?: number
+  /** Body format (absent: `ids`). */
+  format?: PayloadFormat
+  /** The subscription's own retry policy when it had one (absent: the app-wide schedule). */
+  retry?: RetryPolicy
+  /** A test send (admin/subscriptions/{id}/test): never retried. */
+  test?: true
   eventId: string
   eventType: string
   entity: string
@@ -52,7 +68,7 @@ export interface DeliveryRecord {
   /** Attempts elided to respect the size cap. */
   attemptsOmitted?: number
   /** The body of the latest attempt, or an excerpt string ending with TRUNCATION_MARKER. */
-  payload: DeliveryPayload | string
+  payload: DeliveryBody | string
   payloadTruncated?: boolean
   /** State key holding the full body when the record could not (retries send it). */
   payloadRef?: string

@@ -4,22 +4,15 @@
  * with every attempt (a point read: works before indexing), retry any delivery now (delivered ones
  * too), export to JSON page by page.
  *
- * A manual retry re-sends the stored body (ids plus the selected fields; receivers fetch the
- * entity's current data, as in Kustomer's "retry a successful event to refresh it") with the next
- * attempt number, a fresh timestamp, the subscription's current URL, secrets and auth header,
- * and the same `webhook-id`. It restarts the automatic schedule if it fails again.
+ * Retries (one, or a filtered page in bulk) are in log-retry.ts.
  */
 import Joi from 'joi'
 import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
-import { applyAttempt, attemptDelivery, nextAttemptNumber, type AttemptDeps } from '../delivery/attempt'
 import { mapBounded } from '../bounded-concurrency'
 import { QUIET_MESSAGES, toValidationError } from '../joi-messages'
-import type { RetryPolicy } from '../delivery/retry-policy'
-import { deactivate } from '../delivery/subscription-health'
-import { payloadForRetry } from '../delivery/sweep'
-import type { Logger } from '../logger'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
+import { createRetrier, notRetryable, type BulkRetryResult, type RetryDeps } from './log-retry'
 import type { DeliveryRecord } from './delivery-record'
 import { DELIVERY_STATUSES, deliveryIdOf, isDeliveryId, type DeliveryStatus } from './log-keys'
 import { BadCursorError, type DeliveryLogStore, type LogEntry, type LogFilter } from './log-store'
@@ -32,13 +25,22 @@ const EXPORT_PAGE_BYTES = 900 * 1024
 const EXPORT_READ_CONCURRENCY = 8
 
 /** Dependencies of the log operations. */
-export interface LogAdminDeps extends AttemptDeps {
+export interface LogAdminDeps extends RetryDeps {
   logs: DeliveryLogStore
   subscriptions: SubscriptionStore
   clock: Clock
-  retry: RetryPolicy
-  random: () => number
-  logger: Logger
+}
+
+const FILTER_KEYS = ['status', 'eventType', 'subscriptionId', 'entityId', 'eventId', 'from', 'to'] as const
+
+/** A bulk retry needs a filter, so an empty body cannot re-send the whole log. */
+function requireFilter(query: LogQuery): LogQuery {
+  if (!FILTER_KEYS.some((k) => query[k] !== undefined))
+    throw new ValidationError(
+      'a filter is required (status, type, subscription, entityId, eventId, from or to), e.g. status=failed,dead',
+      ['status'],
+    )
+  return query
 }
 
 /** One row of a listing (from the index). */
@@ -92,7 +94,11 @@ const querySchema = Joi.object<RawLogQuery>({
   entityId: Joi.string().max(128),
   from: time,
   to: time,
-  limit: Joi.number().integer().min(1).max(MAX_PAGE).default(50),
+  limit: Joi.number()
+    .integer()
+    .min(1)
+    .max(MAX_PAGE)
+    .default(MAX_PAGE / 2),
   cursor: Joi.string()
     .max(2048)
     .pattern(/^[A-Za-z0-9_-]+$/, 'a valid cursor'),
@@ -187,6 +193,7 @@ const matches = (e: LogEntry, f: LogQuery): boolean =>
 /** Creates the operations. */
 export function createLogAdmin(deps: LogAdminDeps) {
   const { logs, clock } = deps
+  const retrier = createRetrier(deps)
 
   async function mustFind(id: string): Promise<DeliveryRecord> {
     if (!isDeliveryId(id))
@@ -256,23 +263,17 @@ export function createLogAdmin(deps: LogAdminDeps) {
     async retry(id: string): Promise<DeliveryRecord> {
       const record = await mustFind(id)
       const sub = await deps.subscriptions.get(record.subscriptionId)
-      if (!sub) throw new ConflictError(`subscription ${record.subscriptionId} no longer exists`)
-      if (!sub.active)
-        throw new ConflictError(`subscription ${record.subscriptionId} is inactive: re-enable it first`)
-      const payload = await payloadForRetry(record, logs)
-      const result = await attemptDelivery(deps, sub, record.id, payload, nextAttemptNumber(record), 'manual')
-      // A person asked for this: a new failure starts the automatic schedule from its first step.
-      const updated = applyAttempt({ ...record, retryIndex: 0 }, result, deps.retry, clock.now(), deps.random)
-      await logs.write(updated, 'admin')
-      if (result.outcome.kind === 'gone')
-        await deactivate(
-          deps.subscriptions,
-          sub,
-          updated.lastError ?? 'HTTP 410 Gone',
-          clock.now(),
-          deps.logger,
-        )
-      return updated
+      const why = notRetryable(record, sub)
+      if (why) throw new ConflictError(why)
+      return retrier.one(record, sub!)
+    },
+
+    /**
+     * POST /retry: retries the deliveries the listing filters select, one page per call (see
+     * log-retry.ts); `nextCursor` continues.
+     */
+    async retryMany(query: LogQuery): Promise<BulkRetryResult> {
+      return retrier.many(query.cursor, await page(requireFilter(query)))
     },
 
     /**

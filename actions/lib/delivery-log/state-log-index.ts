@@ -39,6 +39,8 @@ export interface StoredEntry {
   d?: number
   /** When the record expires (its TTL): the entry is ignored after that. */
   x: number
+  /** 1 for a test send: listed, but not part of the subscription's health (a failed test never disables it). */
+  z?: 1
 }
 
 /** Meta of one segment, kept in the head. */
@@ -232,6 +234,7 @@ export class IndexEditor {
   }
 
   private track(e: StoredEntry): void {
+    if (e.z) return
     const h = (this.head.health[e.b] ??= {})
     if (e.s === 'delivered') {
       h.ok = Math.max(h.ok ?? 0, e.u)

@@ -93,6 +93,7 @@ export function entryOf(record: DeliveryRecord, retentionSeconds: number): Store
       ? { d: Date.parse(record.nextAttemptAt) }
       : {}),
     x: updated + recordTtlSeconds(record, retentionSeconds) * 1000,
+    ...(record.test ? { z: 1 as const } : {}),
   }
 }
 

@@ -18,8 +18,17 @@ import { deliveryIdOf } from '../delivery-log/log-keys'
 import { authHeader, signingSecrets, type Subscription } from '../subscriptions/subscription'
 import type { HttpSender } from './http-sender'
 import { classifyAttempt, type Outcome } from './outcome'
-import { buildPayload, type DeliveryPayload } from './payload'
+import {
+  buildBody,
+  contentTypeOf,
+  DEFAULT_FORMAT,
+  formatOf,
+  stampBody,
+  type DeliveryBody,
+  type PayloadFormat,
+} from './payload-format'
 import { nextRetryDelay, type RetryPolicy } from './retry-policy'
+import { policyOf } from '../subscriptions/retry-setting'
 import { checkUrlBeforeSend, type UrlPolicy } from './url-policy'
 
 /** Sent as `user-agent` so receivers can recognise (and allow-list) the app. */
@@ -39,22 +48,32 @@ export interface AttemptResult {
   log: AttemptLog
   outcome: Outcome
   /** The exact body sent (also the record's payload). */
-  payload: DeliveryPayload
+  payload: DeliveryBody
+  /** The `webhook-id` it was sent with. */
+  webhookId: string
+}
+
+/** One message to send: its `webhook-id`, its body (before stamping) and the body's format. */
+export interface Message {
+  webhookId: string
+  body: DeliveryBody
+  format: PayloadFormat
 }
 
 /**
- * Sends `payload` (its `attempt` set to `attemptNumber`) to the subscription. Never throws.
+ * Sends the message's body, stamped with `attemptNumber` (and the message id where the format
+ * keeps it), to the subscription. Never throws.
  */
 export async function attemptDelivery(
   deps: AttemptDeps,
   sub: Subscription,
-  deliveryId: string,
-  payload: DeliveryPayload,
+  message: Message,
   attemptNumber: number,
   trigger: AttemptTrigger,
 ): Promise<AttemptResult> {
   const startedAt = deps.clock.now()
-  const body: DeliveryPayload = { ...payload, attempt: attemptNumber }
+  const deliveryId = message.webhookId
+  const body = stampBody(message.format, message.body, attemptNumber, deliveryId)
   const json = JSON.stringify(body)
   const secrets = signingSecrets(sub, startedAt)
   const auth = authHeader(sub.auth)
@@ -66,7 +85,7 @@ export async function attemptDelivery(
         timeoutMs: deps.timeoutMs,
         body: json,
         headers: {
-          'content-type': 'application/json',
+          'content-type': contentTypeOf(message.format),
           'user-agent': USER_AGENT,
           ...(auth ? { [auth[0]]: auth[1] } : {}),
           ...signHeaders(secrets, deliveryId, Math.floor(startedAt / 1000), json),
@@ -83,14 +102,27 @@ export async function attemptDelivery(
     ...(result.responseSnippet ? { responseSnippet: scrub(result.responseSnippet, sensitive) } : {}),
     trigger,
   }
-  return { log, outcome, payload: body }
+  return { log, outcome, payload: body, webhookId: deliveryId }
 }
 
-/** A fresh record for (event, subscription) before its first attempt. */
-export function newRecord(event: CanonicalEvent, sub: Subscription, nowMs: number): DeliveryRecord {
+/**
+ * A fresh record for (event, subscription) before its first attempt: the body in the
+ * subscription's format, and the subscription's own retry policy when it has one (so the sweeper
+ * knows the schedule from the record alone).
+ */
+export function newRecord(
+  event: CanonicalEvent,
+  sub: Subscription,
+  nowMs: number,
+  fallback: RetryPolicy,
+): DeliveryRecord {
   const at = new Date(nowMs).toISOString()
+  const id = deliveryIdOf(event.id, sub.id)
+  const format = formatOf(sub)
   return {
-    id: deliveryIdOf(event.id, sub.id),
+    id,
+    ...(format !== DEFAULT_FORMAT ? { format } : {}),
+    ...(sub.retry ? { retry: policyOf(sub.retry, fallback) } : {}),
     eventId: event.id,
     eventType: event.type,
     entity: event.entity,
@@ -100,13 +132,21 @@ export function newRecord(event: CanonicalEvent, sub: Subscription, nowMs: numbe
     url: displayUrl(sub.url),
     status: 'pending',
     attempts: [],
-    payload: buildPayload(event, sub.fields),
+    payload: buildBody(format, event, sub.fields, id),
     createdAt: at,
     updatedAt: at,
     nextAttemptAt: at,
     retryIndex: 0,
   }
 }
+
+/** The `webhook-id` the record's next automatic attempt is sent with. */
+export const webhookIdOf = (record: Pick<DeliveryRecord, 'id' | 'webhookId'>): string =>
+  record.webhookId ?? record.id
+
+/** The retry policy of a record: its own (the subscription's when recorded), else the app-wide one. */
+export const recordPolicy = (record: Pick<DeliveryRecord, 'retry'>, fallback: RetryPolicy): RetryPolicy =>
+  record.retry ?? fallback
 
 /** Number the next attempt gets (elided attempts still count). */
 export function nextAttemptNumber(record: DeliveryRecord): number {
@@ -117,6 +157,7 @@ export function nextAttemptNumber(record: DeliveryRecord): number {
 /**
  * Folds an attempt into the record: delivered, failed (3xx/4xx, 410, URL policy), retrying with the
  * next due time from the schedule (never before Retry-After), or dead when the schedule is exhausted.
+ * The schedule is the record's own (`retry`) or else `policy`, the app-wide one.
  */
 export function applyAttempt(
   record: DeliveryRecord,
@@ -127,7 +168,10 @@ export function applyAttempt(
 ): DeliveryRecord {
   const base: DeliveryRecord = {
     ...record,
-    attempts: [...record.attempts, result.log],
+    attempts: [
+      ...record.attempts,
+      result.webhookId === record.id ? result.log : { ...result.log, webhookId: result.webhookId },
+    ],
     payload: result.payload,
     updatedAt: new Date(nowMs).toISOString(),
   }
@@ -141,7 +185,7 @@ export function applyAttempt(
   }
   const lastError = result.log.error ?? outcome.reason
   if (outcome.kind === 'failed' || outcome.kind === 'gone') return { ...base, status: 'failed', lastError }
-  const delay = nextRetryDelay(policy, record.retryIndex, random, outcome.retryAfterMs)
+  const delay = nextRetryDelay(recordPolicy(record, policy), record.retryIndex, random, outcome.retryAfterMs)
   if (delay === undefined)
     return { ...base, status: 'dead', lastError: `${lastError}; retry schedule exhausted` }
   return {

@@ -1,15 +1,16 @@
 /**
- * The delivery body (docs/delivery-contract.md, **contract**): `{id, type, timestamp, attempt, data}`.
+ * The `ids` delivery body (docs/delivery-contract.md, **contract**): `{id, type, timestamp, attempt, data}`.
  * `data` is `{id: entityId, type: entityType}` (Kustomer-style: receivers fetch what they need)
- * plus up to 10 fields the subscription selected (Virto-style "additional fields").
+ * plus up to 10 fields the subscription selected (Virto-style "additional fields"). The other
+ * formats (payload-format.ts) are built from the same selection.
  */
 import type { CanonicalEvent } from '../canonical-event'
 
 /** Most extra fields a subscription may select. */
 export const MAX_SELECTED_FIELDS = 10
 
-/** The JSON body POSTed to an endpoint. */
-export interface DeliveryPayload {
+/** The JSON body POSTed to an endpoint in the `ids` format. */
+export type DeliveryPayload = {
   /** The event id. */
   id: string
   /** The event code. */
@@ -22,7 +23,7 @@ export interface DeliveryPayload {
 }
 
 /** Reads `a.b.c` from an object; undefined when any step is missing. */
-function pick(source: Record<string, unknown>, path: string): unknown {
+function pick(source: Record<string, unknown> | undefined, path: string): unknown {
   let cur: unknown = source
   for (const part of path.split('.')) {
     if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part))
@@ -37,7 +38,7 @@ function pick(source: Record<string, unknown>, path: string): unknown {
  * entity `data` (so `taxClassId` and Commerce's own `tax_class_id` both work). undefined when
  * neither has it. This order is the contract the subscriptions' known-field check relies on.
  */
-export function resolveField(event: CanonicalEvent, path: string): unknown {
+export function resolveField(event: Pick<CanonicalEvent, 'fields' | 'data'>, path: string): unknown {
   const normalised = pick(event.fields ?? {}, path)
   return normalised !== undefined ? normalised : pick(event.data ?? {}, path)
 }
@@ -58,7 +59,7 @@ export function buildData(event: CanonicalEvent, fields: readonly string[]): Del
   return data
 }
 
-/** The body of attempt 1 for one subscription. */
+/** The `ids` body of attempt 1 for one subscription. */
 export function buildPayload(event: CanonicalEvent, fields: readonly string[]): DeliveryPayload {
   return {
     id: event.id,

@@ -24,9 +24,17 @@ import type { DeliveryRecord } from '../delivery-log/delivery-record'
 import { deliveryIdOf, type DeliveryStatus } from '../delivery-log/log-keys'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
 import { wants, type Subscription } from '../subscriptions/subscription'
-import { applyAttempt, attemptDelivery, newRecord, nextAttemptNumber, type AttemptDeps } from './attempt'
+import {
+  applyAttempt,
+  attemptDelivery,
+  newRecord,
+  nextAttemptNumber,
+  webhookIdOf,
+  type AttemptDeps,
+} from './attempt'
 import { mapBounded } from '../bounded-concurrency'
-import type { DeliveryPayload } from './payload'
+import { formatOf } from './payload-format'
+import { passesFilter } from '../subscriptions/content-filter'
 import type { RetryPolicy } from './retry-policy'
 import { deactivate } from './subscription-health'
 
@@ -64,8 +72,10 @@ export interface DeliverySummary {
 export interface PublishSummary {
   eventId: string
   eventType: string
-  /** Subscriptions that matched the event type. */
+  /** Subscriptions that matched the event type (and their filter). */
   matched: number
+  /** Subscriptions of the event type whose content filter dropped the event (nothing recorded); absent when none. */
+  filtered?: string[]
   deliveries: DeliverySummary[]
   /** Subscriptions skipped because a record for this event already exists (duplicate event). */
   duplicates: string[]
@@ -85,14 +95,17 @@ async function deliverOne(
   sub: Subscription,
 ): Promise<DeliverySummary> {
   const { clock } = deps
-  let record: DeliveryRecord = newRecord(event, sub, clock.now())
+  let record: DeliveryRecord = newRecord(event, sub, clock.now(), deps.retry)
   let gone = false
   while (clock.now() + deps.timeoutMs + WRITE_RESERVE_MS <= deps.deadlineMs) {
     const result = await attemptDelivery(
       deps,
       sub,
-      record.id,
-      record.payload as DeliveryPayload,
+      {
+        webhookId: webhookIdOf(record),
+        body: record.payload as Record<string, unknown>,
+        format: formatOf(record),
+      },
       nextAttemptNumber(record),
       'publish',
     )
@@ -141,7 +154,10 @@ export async function publishEvent(event: CanonicalEvent, deps: PublishDeps): Pr
   const subs = await deps.subscriptions.list().catch((err: unknown) => {
     throw stateUnavailable(err)
   })
-  const matching = subs.filter((s) => wants(s, event.type))
+  const wanting = subs.filter((s) => wants(s, event.type))
+  // Content filters first: a filtered-out event costs no State read or write.
+  const matching = wanting.filter((s) => passesFilter(s.filter, event))
+  const filtered = wanting.filter((s) => !matching.includes(s)).map((s) => s.id)
   // Dedupe: one point read per matching subscription of the key its delivery would have.
   const existing = await Promise.all(matching.map((s) => deps.logs.get(deliveryIdOf(event.id, s.id)))).catch(
     (err: unknown) => {
@@ -157,7 +173,14 @@ export async function publishEvent(event: CanonicalEvent, deps: PublishDeps): Pr
       subscriptions: duplicates.length,
     })
   const deliveries = await mapBounded(todo, deps.concurrency, (sub) => deliverOne(deps, event, sub))
-  return { eventId: event.id, eventType: event.type, matched: matching.length, deliveries, duplicates }
+  return {
+    eventId: event.id,
+    eventType: event.type,
+    matched: matching.length,
+    ...(filtered.length ? { filtered } : {}),
+    deliveries,
+    duplicates,
+  }
 }
 
 /** The action result for a summary: 200 unless a record could not be written (503: I/O Events retries). */
@@ -176,6 +199,7 @@ export function publishResponse(summary: PublishSummary): {
   )
   const parts = Object.entries(counts).map(([status, n]) => `${n} ${status}`)
   if (summary.duplicates.length) parts.push(`${summary.duplicates.length} already recorded`)
+  if (summary.filtered?.length) parts.push(`${summary.filtered.length} filtered out`)
   if (unlogged) parts.push(`${unlogged} delivered without a log record (State write failed)`)
   if (unsaved) {
     return {
@@ -189,7 +213,9 @@ export function publishResponse(summary: PublishSummary): {
   }
   const message =
     summary.matched === 0
-      ? `no active subscription for ${summary.eventType}`
+      ? summary.filtered?.length
+        ? `event ${summary.eventId}: ${summary.filtered.length} filtered out`
+        : `no active subscription for ${summary.eventType}`
       : `event ${summary.eventId}: ${parts.join(', ')}`
   return { statusCode: 200, body: { success: true, message, ...summary } }
 }

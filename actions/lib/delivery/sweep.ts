@@ -22,9 +22,9 @@ import type { DeliveryRecord } from '../delivery-log/delivery-record'
 import { SCHEDULED_STATUSES } from '../delivery-log/log-keys'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
 import type { Subscription } from '../subscriptions/subscription'
-import { applyAttempt, attemptDelivery, nextAttemptNumber, type AttemptDeps } from './attempt'
+import { applyAttempt, attemptDelivery, nextAttemptNumber, webhookIdOf, type AttemptDeps } from './attempt'
 import { mapBounded } from '../bounded-concurrency'
-import type { DeliveryPayload } from './payload'
+import { formatOf, minimalBody, type DeliveryBody } from './payload-format'
 import type { RetryPolicy } from './retry-policy'
 import { deactivate } from './subscription-health'
 import { stateUnavailable, WRITE_RESERVE_MS } from './publish-event'
@@ -84,21 +84,12 @@ export interface SweepSummary {
 }
 
 /** The body a retry sends: the stored payload, or the full body kept apart for a truncated record. */
-export async function payloadForRetry(
-  record: DeliveryRecord,
-  logs: DeliveryLogStore,
-): Promise<DeliveryPayload> {
-  if (!record.payloadTruncated) return record.payload as DeliveryPayload
+export async function payloadForRetry(record: DeliveryRecord, logs: DeliveryLogStore): Promise<DeliveryBody> {
+  if (!record.payloadTruncated) return record.payload as DeliveryBody
   const full = await logs.readBody(record)
-  if (full) return JSON.parse(full) as DeliveryPayload
+  if (full) return JSON.parse(full) as DeliveryBody
   // The full body expired: send the ids only (receivers fetch the entity, Kustomer-style).
-  return {
-    id: record.eventId,
-    type: record.eventType,
-    timestamp: record.createdAt,
-    attempt: 1,
-    data: { id: record.entityId, type: record.entityType },
-  }
+  return minimalBody(formatOf(record), record, webhookIdOf(record))
 }
 
 type Tally = Omit<SweepSummary, 'due' | 'deferred' | 'maintenance' | 'index' | 'skipped'>
@@ -148,7 +139,13 @@ async function retryOne(
   }
   await logs.write(claimed, 'sweeper')
   const payload = await payloadForRetry(record, logs)
-  const result = await attemptDelivery(deps, sub, record.id, payload, nextAttemptNumber(record), 'sweeper')
+  const result = await attemptDelivery(
+    deps,
+    sub,
+    { webhookId: webhookIdOf(record), body: payload, format: formatOf(record) },
+    nextAttemptNumber(record),
+    'sweeper',
+  )
   const updated = applyAttempt(claimed, result, deps.retry, clock.now(), deps.random)
   try {
     await logs.write(updated, 'sweeper')

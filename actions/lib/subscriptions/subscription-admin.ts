@@ -1,7 +1,9 @@
 /**
  * Subscription management (the core behind admin/subscriptions): create (the secret is returned
  * once), list, get with delivery counters, update, delete, rotate the secret. URLs are checked
- * against the URL policy here, so a bad endpoint is a 400 at creation, not a failure at delivery.
+ * against the URL policy here, so a bad endpoint is a 400 at creation, not a failure at delivery;
+ * selected fields and filter paths against the field catalogue (a typo is a 400 listing the valid
+ * paths, not a field silently never sent); a retry schedule against the log retention.
  */
 import type Joi from 'joi'
 import type { Clock } from '../clock'
@@ -23,6 +25,9 @@ import {
   type SubscriptionPatch,
 } from './subscription'
 import type { SubscriptionStore } from './subscription-store'
+import { STANDARD_WEBHOOKS_SCHEDULE_MS, type RetryPolicy } from '../delivery/retry-policy'
+import { fieldCatalog, type FieldCatalog } from './field-catalog'
+import { checkRetrySpan, defaultSettingOf, type RetrySetting } from './retry-setting'
 
 /** Dependencies of the admin operations. */
 export interface SubscriptionAdminDeps {
@@ -34,10 +39,21 @@ export interface SubscriptionAdminDeps {
   rotationOverlapMs: number
   /** True for event codes the app knows (the event registry). */
   isKnownEventType: (code: string) => boolean
+  /** Checks field paths against the catalogue (default: the app's, field-catalog.ts). */
+  fieldCatalog?: Pick<FieldCatalog, 'checkPaths'>
+  /** RETRY_SCHEDULE / RETRY_JITTER: what a subscription without its own policy uses (default: Standard Webhooks, ±10 %). */
+  defaultRetry?: RetryPolicy
+  /** LOG_RETENTION_DAYS in ms: no retry may be due after its record expires (default 30 days). */
+  logRetentionMs?: number
+}
+
+/** A subscription as the admin API shows it: its retry policy always (the default one marked so). */
+export interface ShownSubscription extends PublicSubscription {
+  retry: RetrySetting & { default?: true }
 }
 
 /** A subscription as shown, with counters derived from its delivery logs. */
-export interface SubscriptionView extends PublicSubscription {
+export interface SubscriptionView extends ShownSubscription {
   stats?: SubscriptionStats & { lastError?: string }
 }
 
@@ -89,6 +105,29 @@ function reveal(secret: string, options: RevealOptions): { secret?: string } {
 export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
   const { subscriptions, clock } = deps
   const iso = () => new Date(clock.now()).toISOString()
+  const catalog = deps.fieldCatalog ?? fieldCatalog()
+  const defaultRetry = deps.defaultRetry ?? { delaysMs: STANDARD_WEBHOOKS_SCHEDULE_MS, jitter: 0.1 }
+  const retentionMs = deps.logRetentionMs ?? 30 * 86_400_000
+
+  const show = (sub: Subscription): ShownSubscription => ({
+    ...toPublic(sub, clock.now()),
+    retry: sub.retry ?? defaultSettingOf(defaultRetry),
+  })
+
+  /**
+   * Fields and filter paths known to the subscription's codes; the retry schedule within the
+   * retention. On update only what the patch touches is checked (`touched`), so a subscription
+   * saved before these checks can still be deactivated or renamed.
+   */
+  function checkSettings(
+    sub: Pick<Subscription, 'eventTypes' | 'fields' | 'filter' | 'retry'>,
+    touched: (key: 'fields' | 'filter' | 'retry' | 'eventTypes') => boolean = () => true,
+  ): void {
+    if (touched('fields') || touched('eventTypes')) catalog.checkPaths('fields', sub.fields, sub.eventTypes)
+    if (touched('filter') || touched('eventTypes'))
+      catalog.checkPaths('filter', Object.keys(sub.filter ?? {}), sub.eventTypes)
+    if (sub.retry && touched('retry')) checkRetrySpan(sub.retry, defaultRetry, retentionMs)
+  }
 
   async function mustGet(id: string): Promise<Subscription> {
     const sub = await subscriptions.get(id)
@@ -103,7 +142,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
       const record = await deps.logs.get(fromIndex.lastFailureId)
       if (record?.lastError) stats.lastError = record.lastError
     }
-    return { ...toPublic(sub, clock.now()), stats }
+    return { ...show(sub), stats }
   }
 
   return {
@@ -111,10 +150,17 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
     async create(
       input: unknown,
       options: RevealOptions = {},
-    ): Promise<{ subscription: PublicSubscription; secret?: string }> {
+    ): Promise<{ subscription: ShownSubscription; secret?: string }> {
       const body = validate<SubscriptionInput>(createSubscriptionSchema, input, 'invalid subscription')
       checkReveal(body.secret, options)
       checkEventTypes(body.eventTypes, deps.isKnownEventType)
+      const settings = {
+        fields: body.fields,
+        format: body.format,
+        ...(body.retry ? { retry: body.retry } : {}),
+        ...(body.filter ? { filter: body.filter } : {}),
+      }
+      checkSettings({ eventTypes: body.eventTypes, ...settings })
       await checkPolicy(body.url, deps.urlPolicy)
       const now = iso()
       const sub: Subscription = {
@@ -128,7 +174,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         url: body.url,
         active: body.active,
         secret: body.secret ?? generateSecret(),
-        fields: body.fields,
+        ...settings,
         ...(body.auth ? { auth: body.auth } : {}),
         createdAt: now,
         updatedAt: now,
@@ -137,15 +183,13 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
       if (sub.id === DEFAULT_SUBSCRIPTION_ID || !sub.id)
         throw new ConflictError('could not allocate a subscription id')
       await subscriptions.save(sub)
-      return { subscription: toPublic(sub, clock.now()), ...reveal(sub.secret, options) }
+      return { subscription: show(sub), ...reveal(sub.secret, options) }
     },
 
     /** GET /: every subscription (counters with `stats`: one key listing per subscription). */
     async list(stats: boolean): Promise<SubscriptionView[]> {
       const subs = await subscriptions.list({ fresh: true })
-      return stats
-        ? Promise.all(subs.map((s) => withStats(s, false)))
-        : subs.map((s) => toPublic(s, clock.now()))
+      return stats ? Promise.all(subs.map((s) => withStats(s, false))) : subs.map(show)
     },
 
     /** GET /{id}: one subscription with counters and its last error. */
@@ -154,7 +198,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
     },
 
     /** PATCH /{id}: partial update; re-enabling clears the disabled reason. */
-    async update(id: string, input: unknown): Promise<PublicSubscription> {
+    async update(id: string, input: unknown): Promise<ShownSubscription> {
       const patch = validate<SubscriptionPatch>(
         updateSubscriptionSchema,
         input,
@@ -173,13 +217,17 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
       checkEventTypes(patch.eventTypes, deps.isKnownEventType)
       await checkPolicy(patch.url, deps.urlPolicy)
       const now = iso()
+      const { auth, retry, filter, ...plain } = patch
       const next: Subscription = {
         ...sub,
-        ...patch,
-        auth: patch.auth === null ? undefined : (patch.auth ?? sub.auth),
+        ...plain,
+        auth: auth === null ? undefined : (auth ?? sub.auth),
+        retry: retry === null ? undefined : (retry ?? sub.retry),
+        filter: filter === null ? undefined : (filter ?? sub.filter),
         updatedAt: now,
       }
-      if (!next.auth) delete next.auth
+      for (const k of ['auth', 'retry', 'filter'] as const) if (!next[k]) delete next[k]
+      checkSettings(next, (k) => patch[k] !== undefined)
       if (patch.active === true && !sub.active) {
         delete next.disabledAt
         delete next.disabledReason
@@ -189,7 +237,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
         next.disabledReason = 'deactivated by an administrator'
       }
       await subscriptions.save(next)
-      return toPublic(next, clock.now())
+      return show(next)
     },
 
     /** DELETE /{id}. Its delivery logs stay until they expire; due retries are marked failed by the sweeper. */
@@ -208,7 +256,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
       id: string,
       input: unknown,
       options: RevealOptions = {},
-    ): Promise<{ subscription: PublicSubscription; secret?: string; previousSecretExpiresAt: string }> {
+    ): Promise<{ subscription: ShownSubscription; secret?: string; previousSecretExpiresAt: string }> {
       const body = validate<{ secret?: string }>(rotateSecretSchema, input, 'invalid rotation')
       checkReveal(body.secret, options)
       if (id === DEFAULT_SUBSCRIPTION_ID) {
@@ -231,7 +279,7 @@ export function createSubscriptionAdmin(deps: SubscriptionAdminDeps) {
       }
       await subscriptions.save(next)
       return {
-        subscription: toPublic(next, clock.now()),
+        subscription: show(next),
         ...reveal(secret, options),
         previousSecretExpiresAt: expires,
       }

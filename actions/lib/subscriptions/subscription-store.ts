@@ -43,7 +43,18 @@ export interface DefaultSubscriptionInput {
 
 /** Mutable fields of the default subscription kept in state. */
 type DefaultOverlay = Partial<
-  Pick<Subscription, 'active' | 'disabledAt' | 'disabledReason' | 'name' | 'fields' | 'updatedAt'>
+  Pick<
+    Subscription,
+    | 'active'
+    | 'disabledAt'
+    | 'disabledReason'
+    | 'name'
+    | 'fields'
+    | 'updatedAt'
+    | 'retry'
+    | 'format'
+    | 'filter'
+  >
 >
 
 /** The stored document. */
@@ -121,6 +132,9 @@ export function createSubscriptionStore(options: SubscriptionStoreOptions): Subs
       secret: defaultSubscription.secrets[0],
       ...(defaultSubscription.secrets[1] ? { previousSecret: defaultSubscription.secrets[1] } : {}),
       fields: overlay?.fields ?? [],
+      ...(overlay?.retry ? { retry: overlay.retry } : {}),
+      ...(overlay?.format ? { format: overlay.format } : {}),
+      ...(overlay?.filter ? { filter: overlay.filter } : {}),
       createdAt,
       updatedAt: overlay?.updatedAt ?? createdAt,
       ...(overlay?.disabledAt
@@ -157,6 +171,9 @@ export function createSubscriptionStore(options: SubscriptionStoreOptions): Subs
           disabledReason: sub.disabledReason,
           name: sub.name,
           fields: sub.fields,
+          retry: sub.retry,
+          format: sub.format,
+          filter: sub.filter,
           updatedAt: sub.updatedAt,
         }
         await write({ ...doc, defaultOverlay: overlay })

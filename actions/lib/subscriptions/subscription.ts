@@ -4,7 +4,10 @@
  */
 import Joi from 'joi'
 import { MAX_SELECTED_FIELDS } from '../delivery/payload'
+import { DEFAULT_FORMAT, PAYLOAD_FORMATS, type PayloadFormat } from '../delivery/payload-format'
 import { isValidSecret } from '../webhook-signature'
+import { contentFilterSchema, FIELD_PATH, type ContentFilter } from './content-filter'
+import { retrySettingSchema, type RetrySetting } from './retry-setting'
 
 /** How the app authenticates to the endpoint, Virto-style (in addition to the signature). */
 export type AuthSetting =
@@ -29,6 +32,12 @@ export interface Subscription {
   /** Extra entity fields sent in `data` (at most 10). */
   fields: string[]
   auth?: AuthSetting
+  /** Its own retry policy; absent: RETRY_SCHEDULE / RETRY_JITTER. */
+  retry?: RetrySetting
+  /** Body format; absent (subscriptions saved before formats): `ids`. */
+  format?: PayloadFormat
+  /** Only events matching it are delivered (content-filter.ts). */
+  filter?: ContentFilter
   createdAt: string
   updatedAt: string
   /** Set when deactivated by a 410 or auto-disabled after failing for days; cleared on re-enable. */
@@ -98,10 +107,7 @@ const authSchema = Joi.alternatives().conditional('.type', {
   }),
 })
 
-const fieldPath = Joi.string()
-  .max(100)
-  .pattern(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a valid field path')
-  .invalid('id', 'type')
+const fieldPath = Joi.string().max(100).pattern(FIELD_PATH, 'a valid field path').invalid('id', 'type')
 const eventTypes = Joi.array()
   .items(
     Joi.string()
@@ -130,6 +136,9 @@ export const createSubscriptionSchema = Joi.object({
   secret: secret.optional(),
   fields: Joi.array().items(fieldPath).max(MAX_SELECTED_FIELDS).unique().default([]),
   auth: authSchema.optional().allow(null),
+  retry: retrySettingSchema.optional().allow(null),
+  format: Joi.valid(...PAYLOAD_FORMATS).default(DEFAULT_FORMAT),
+  filter: contentFilterSchema.optional().allow(null),
 }).options({ abortEarly: false, stripUnknown: false, convert: true })
 
 /** Body of PATCH /subscriptions/{id}: any subset of the create fields except the secret (rotate it instead). */
@@ -145,6 +154,9 @@ export const updateSubscriptionSchema = Joi.object({
   active: Joi.boolean(),
   fields: Joi.array().items(fieldPath).max(MAX_SELECTED_FIELDS).unique(),
   auth: authSchema.allow(null),
+  retry: retrySettingSchema.allow(null),
+  format: Joi.valid(...PAYLOAD_FORMATS),
+  filter: contentFilterSchema.allow(null),
 })
   .min(1)
   .options({ abortEarly: false, convert: true })
@@ -161,6 +173,9 @@ export interface SubscriptionInput {
   secret?: string
   fields: string[]
   auth?: AuthSetting | null
+  retry?: RetrySetting | null
+  format: PayloadFormat
+  filter?: ContentFilter | null
 }
 
 /** Partial update (after validation). */
@@ -169,6 +184,7 @@ export type SubscriptionPatch = Partial<Omit<SubscriptionInput, 'secret'>>
 /** What the admin API shows: no secrets, auth reduced to its type (and header name). */
 export interface PublicSubscription extends Omit<Subscription, 'secret' | 'previousSecret' | 'auth'> {
   auth?: { type: AuthSetting['type']; name?: string }
+  format: PayloadFormat
   /** True while the previous secret still signs deliveries. */
   rotating: boolean
 }
@@ -178,6 +194,7 @@ export function toPublic(sub: Subscription, nowMs: number): PublicSubscription {
   const { secret: _s, previousSecret: _p, auth, ...rest } = sub
   const out: PublicSubscription = {
     ...rest,
+    format: rest.format ?? DEFAULT_FORMAT,
     rotating: signingSecrets(sub, nowMs).length > 1,
   }
   if (auth) out.auth = auth.type === 'header' ? { type: 'header', name: auth.name } : { type: auth.type }

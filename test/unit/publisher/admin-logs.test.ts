@@ -166,23 +166,26 @@ describe('admin/logs', () => {
     })
   })
 
-  test('retry re-sends any delivery, a delivered one too: next attempt number, same webhook-id, fresh signature', async () => {
+  test('retry re-sends any delivery, a delivered one as a new message: next attempt number, webhook-id <id>.r<n>, fresh signature', async () => {
     const { h, ok, okId, events } = await seeded()
     const id = `${events[0].id}.${okId}`
     const retried = await logs(h, 'post', `/${id}/retry`)
     expect(retried.statusCode).toBe(200)
     expect(retried.body).toMatchObject({
       id,
+      webhookId: `${id}.r1`,
+      redeliveries: 1,
       status: 'delivered',
       attempts: [
         { attempt: 1, trigger: 'publish' },
-        { attempt: 2, trigger: 'manual', statusCode: 200 },
+        { attempt: 2, trigger: 'manual', statusCode: 200, webhookId: `${id}.r1` },
       ],
     })
-    const sent = ok.received.filter((q) => q.headers['webhook-id'] === id)
-    expect(sent.map((q) => [q.json.attempt, q.verifiedWith])).toEqual([
-      [1, [0]],
-      [2, [0]],
+    expect(retried.body.attempts[0].webhookId).toBeUndefined()
+    const sent = ok.received.filter((q) => String(q.headers['webhook-id']).startsWith(id))
+    expect(sent.map((q) => [q.headers['webhook-id'], q.json.attempt, q.verifiedWith])).toEqual([
+      [id, 1, [0]],
+      [`${id}.r1`, 2, [0]],
     ])
     expect(sent[1].json.data).toEqual(sent[0].json.data)
     await index(h)
@@ -253,5 +256,76 @@ describe('admin/logs', () => {
   ])('bad query %j → 400', async (query, error) => {
     const h = harness()
     expect(await logs(h, 'get', '', query)).toEqual({ error: { statusCode: 400, body: { error } } })
+  })
+})
+
+describe('admin/logs bulk retry', () => {
+  test('stops starting attempts before the time budget; the cursor continues where it stopped', async () => {
+    const { h, badId, events } = await seeded()
+    // Each attempt takes 2 s on the fake clock; with a 5 s budget, the 2 s timeout and the 2 s
+    // write reserve, one attempt fits per call (one at a time).
+    const sent: string[] = []
+    const overrides = {
+      ...h.overrides,
+      send: async (req: { url: string; headers: Record<string, string> }) => {
+        sent.push(req.headers['webhook-id'])
+        h.clock.advance(2_000)
+        return { statusCode: 200, durationMs: 2_000 }
+      },
+    }
+    const call = (cursor?: string) =>
+      logsApi(
+        {
+          ...inputs({ PUBLISH_TIME_BUDGET: '5', DELIVERY_CONCURRENCY: '1' }),
+          __ow_method: 'post',
+          __ow_path: '/retry',
+          subscription: badId,
+          status: 'failed',
+          limit: 10,
+          ...(cursor ? { cursor } : {}),
+        },
+        overrides,
+      ) as Promise<Res>
+    const pages: any[] = []
+    let cursor: string | undefined
+    do {
+      const res = await call(cursor)
+      expect(res.statusCode).toBe(200)
+      pages.push(res.body)
+      cursor = res.body.nextCursor
+    } while (cursor && pages.length < 10)
+    const ids = events.map((e) => `${e.id}.${badId}`).reverse() // newest first, as listed
+    expect(pages).toEqual([
+      {
+        retried: 1,
+        skipped: 0,
+        failed: 0,
+        items: [{ id: ids[0], outcome: 'retried', status: 'delivered' }],
+        nextCursor: expect.any(String),
+      },
+      {
+        retried: 1,
+        skipped: 0,
+        failed: 0,
+        items: [{ id: ids[1], outcome: 'retried', status: 'delivered' }],
+        nextCursor: expect.any(String),
+      },
+      { retried: 1, skipped: 0, failed: 0, items: [{ id: ids[2], outcome: 'retried', status: 'delivered' }] },
+    ])
+    // failed deliveries keep their webhook-id
+    expect(sent).toEqual(ids)
+  })
+
+  test('needs a filter: an empty body cannot re-send the whole log', async () => {
+    const h = harness()
+    expect(await logs(h, 'post', '/retry')).toEqual({
+      error: {
+        statusCode: 400,
+        body: {
+          error:
+            'a filter is required (status, type, subscription, entityId, eventId, from or to), e.g. status=failed,dead',
+        },
+      },
+    })
   })
 })

@@ -2,6 +2,7 @@
  * admin/subscriptions through its entry point (routing by __ow_method/__ow_path).
  */
 import { isValidSecret } from '../../../actions/lib/webhook-signature'
+import { startReceiver } from '../../helpers/webhook-receiver'
 import { harness, inputs, SECRET_A, SECRET_B, TEST_ORG, subscriptionsApi as api } from './fixtures'
 
 type Res = {
@@ -56,6 +57,8 @@ describe('admin/subscriptions', () => {
       active: true,
       fields: ['price'],
       auth: { type: 'basic' },
+      format: 'ids',
+      retry: { schedule: ['1s', '1m', '1h'], jitter: 0, default: true },
       createdAt: new Date(h.clock.now()).toISOString(),
       updatedAt: new Date(h.clock.now()).toISOString(),
       source: 'state',
@@ -198,6 +201,8 @@ describe('admin/subscriptions', () => {
         url: 'https://kustomer.example.com/hook',
         active: true,
         fields: [],
+        format: 'ids',
+        retry: { schedule: ['1s', '1m', '1h'], jitter: 0, default: true },
         createdAt: '1970-01-01T00:00:00.000Z',
         updatedAt: '1970-01-01T00:00:00.000Z',
         source: 'inputs',
@@ -232,5 +237,105 @@ describe('admin/subscriptions', () => {
         },
       },
     })
+  })
+})
+
+describe('admin/subscriptions: retry, format and filter options', () => {
+  const STATUS = 'be-observer.sales_order_status_update'
+  const orders = { ...valid, eventTypes: [STATUS] }
+
+  test('create, show, patch and reset the options', async () => {
+    const h = harness()
+    const created = await call(h, 'post', '', {
+      ...orders,
+      fields: ['status'],
+      format: 'cloudevents',
+      retry: { schedule: ['10s', 120], jitter: 0.2 },
+      filter: { status: ['complete', 'closed'], notifyCustomer: { exists: true } },
+    })
+    expect(created.statusCode).toBe(201)
+    expect(created.body.subscription).toMatchObject({
+      format: 'cloudevents',
+      retry: { schedule: ['10s', '2m'], jitter: 0.2 },
+      filter: { status: ['complete', 'closed'], notifyCustomer: { exists: true } },
+    })
+    const id = created.body.subscription.id
+    const patched = await call(h, 'patch', `/${id}`, { format: 'virto', retry: null, filter: null })
+    expect(patched.body).toMatchObject({
+      format: 'virto',
+      retry: { schedule: ['1s', '1m', '1h'], jitter: 0, default: true },
+    })
+    expect(patched.body.filter).toBeUndefined()
+    expect((await call(h, 'get', `/${id}`)).body).toMatchObject({ format: 'virto', retry: { default: true } })
+  })
+
+  test.each([
+    [{ format: 'xml' }, 'invalid subscription: format must be one of [ids, virto, cloudevents]'],
+    [
+      { retry: { schedule: ['100ms'] } },
+      'invalid subscription: retry.schedule[0] each delay must be from 1s to 7d',
+    ],
+    [
+      { retry: { schedule: ['7d', '7d', '7d', '7d', '7d'], jitter: 0 } },
+      'retry.schedule: the retries span up to 35d (jitter included), longer than the log retention (30d, LOG_RETENTION_DAYS)',
+    ],
+    [
+      { fields: ['notify'] },
+      `fields: unknown field path(s) "notify"; valid for ${STATUS}: id, notifyCustomer, operation, status`,
+    ],
+    [
+      { filter: { Status: 'complete' } },
+      `filter: unknown field path(s) "Status"; valid for ${STATUS}: id, notifyCustomer, operation, status`,
+    ],
+  ])('create with %j → 400', async (extra, error) => {
+    const h = harness()
+    const res = await call(h, 'post', '', { ...orders, ...extra })
+    expect(res.error?.statusCode).toBe(400)
+    expect(res.error?.body.error).toBe(error)
+    expect((await call(h, 'get', '')).body.items).toEqual([])
+  })
+
+  test('changing the event codes re-checks the selected fields against the new codes', async () => {
+    const h = harness()
+    const id = (await call(h, 'post', '', { ...orders, fields: ['notifyCustomer'] })).body.subscription.id
+    const res = await call(h, 'patch', `/${id}`, { eventTypes: ['be-observer.catalog_product_create'] })
+    expect(res.error).toEqual({
+      statusCode: 400,
+      body: {
+        error:
+          'fields: unknown field path(s) "notifyCustomer"; valid for be-observer.catalog_product_create: description, name, operation, price, sku',
+      },
+    })
+    expect((await call(h, 'patch', `/${id}`, { name: 'renamed' })).statusCode).toBe(200)
+  })
+})
+
+describe('admin/subscriptions: test send', () => {
+  test('the URL policy applies: a URL the current allowlist refuses is not contacted', async () => {
+    const h = harness()
+    const r = await startReceiver()
+    try {
+      const id = (await call(h, 'post', '', { ...valid, url: r.url })).body.subscription.id
+      // The same subscription, tested by an activation whose inputs no longer allow loopback.
+      const res = await call(h, 'post', `/${id}/test`, {}, { WEBHOOK_URL_ALLOWLIST: '' })
+      expect(res).toEqual({
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        body: {
+          status: null,
+          durationMs: 0,
+          bodyExcerpt: '',
+          deliveryId: expect.stringMatching(/^test-/),
+          ok: false,
+          error: expect.stringMatching(/^not sent: /),
+          eventType: 'be-observer.catalog_product_create',
+        },
+      })
+      expect(r.received).toEqual([])
+      const unknown = await call(h, 'post', '/nope/test')
+      expect(unknown.error).toEqual({ statusCode: 404, body: { error: 'subscription nope not found' } })
+    } finally {
+      await r.close()
+    }
   })
 })

@@ -44,7 +44,7 @@ describe('publisher/publish', () => {
     const r = await receiver({ secrets: [SECRET_A] })
     const sub = await createSub(h, {
       url: r.url,
-      fields: ['price', 'stock.qty'],
+      fields: ['price', 'description'],
       auth: { type: 'bearer', token: 'tok-123456' },
     })
     const event = aCanonicalEvent()
@@ -84,7 +84,7 @@ describe('publisher/publish', () => {
       type: event.type,
       timestamp: event.receivedAt,
       attempt: 1,
-      data: { id: event.entityId, type: 'product', price: 29, 'stock.qty': 5 },
+      data: { id: event.entityId, type: 'product', price: 29, description: 'Blue' },
     })
     const [{ key, record }] = records(h)
     expect(key).toBe(`dlv.${event.id}.${sub.id}`)
