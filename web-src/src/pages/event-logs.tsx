@@ -105,7 +105,7 @@ export function EventLogs({ api }: { api: AdminApi }) {
       setNotice(`Bulk retry done: ${sum.retried} retried, ${sum.skipped} skipped, ${sum.failed} failed`)
       setDetailVersion((v) => v + 1)
     } catch (e) {
-      // TODO(merge): POST admin/logs/retry lands with the admin API branch; until then a 404 says so here.
+      // An app deployed before bulk retry existed answers 404: say so rather than a bare status.
       setOpError(
         e instanceof ApiError && e.status === 404
           ? new Error('Bulk retry is not available on this deployment (POST admin/logs/retry answered 404)')

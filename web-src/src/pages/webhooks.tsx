@@ -94,7 +94,7 @@ export function Webhooks({ api }: { api: AdminApi }) {
       const res = await api.call<TestSendResult>('subscriptions', 'post', `/${sub.id}/test`)
       setTests((t) => ({ ...t, [sub.id]: res }))
     } catch (e) {
-      // TODO(merge): POST admin/subscriptions/{id}/test lands with the admin API branch.
+      // An app deployed before test sends existed answers 404: say so rather than a bare status.
       const msg =
         e instanceof ApiError && e.status === 404
           ? 'Test send is not available on this deployment (the API answered 404)'
