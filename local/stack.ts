@@ -14,6 +14,7 @@ import { createStateService, type StateService } from './state'
 import { createRuntimeService, type RuntimeService } from './runtime'
 import { createEventsService, type EventsService } from './events'
 import { createCommerceService, type CommerceService } from './commerce'
+import { removeStackInfo, stackInfoOf, writeStackInfo, type StackInfo } from './stack-info'
 
 /** A running stack. */
 export interface Stack {
@@ -90,7 +91,10 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     manifestPath: options.manifestPath ?? path.join(config.projectRoot, 'app.config.yaml'),
   }
 
+  let info: StackInfo | undefined
   const closeAll = async (): Promise<void> => {
+    // First, so commands in other shells stop finding a stack that no longer answers.
+    if (info) removeStackInfo(info)
     for (const s of [...services].reverse()) await s.close().catch(() => undefined)
     server.closeAllConnections?.()
     await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -113,6 +117,19 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     const events = await createEventsService(ctx, { runtime })
     services.push(events)
     ready = true
+    // Published once ready: `npm run send`, `npm run trace` and `npm run admin` find the stack here.
+    info = stackInfoOf({
+      baseUrl,
+      port,
+      namespace: config.namespace,
+      imsToken: config.imsToken,
+      imsOrgId: config.imsOrgId,
+      dataDir: config.dataDir,
+      projectRoot: config.projectRoot,
+      manifestPath: ctx.manifestPath,
+      ingestionAuth: ctx.env.INGESTION_AUTH,
+    })
+    writeStackInfo(info)
     const banner = services.flatMap((s) => s.banner?.() ?? [])
     return { config: ctx.config, baseUrl, port, state, runtime, events, commerce, banner, close: closeAll }
   } catch (err) {
