@@ -66,14 +66,15 @@ function textOf(v: unknown): string {
 const MAX_CELL = 48
 
 /** Cells are printed as text: control characters (from event data or receiver answers) become `?`. */
-export function cell(v: unknown): string {
+export function cell(v: unknown, max = MAX_CELL): string {
   const clean = textOf(v).replace(CONTROL, ' ')
-  return clean.length > MAX_CELL ? `${clean.slice(0, MAX_CELL - 1)}…` : clean
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }
 
 /** A plain text table: a header row, then one row per item, columns padded to their widest cell. */
 export function table(headers: string[], rows: unknown[][]): string {
-  const cells = rows.map((r) => r.map(cell))
+  // The last column (an id or URL people copy) is never cut.
+  const cells = rows.map((r) => r.map((v, i) => cell(v, i === r.length - 1 ? Infinity : MAX_CELL)))
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)))
   const fmt = (r: string[]) =>
     r
