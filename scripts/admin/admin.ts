@@ -53,7 +53,7 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv, out: Outp
   const g = GROUPS[group]
   if (!g)
     throw new UsageError(
-      `unknown command group "${group.slice(0, 40)}": use ${Object.keys(GROUPS).join(' or ')}`,
+      `unknown command group "${group.slice(0, 40)}": use ${Object.keys(GROUPS).join(' or ')}\nusage: ${PROGRAM} <group> <command> [options]`,
     )
   if (!name || name === '--help' || name === '-h') {
     out.line(groupHelp(group, g.about, g.commands))
@@ -62,7 +62,7 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv, out: Outp
   const spec = g.commands.find((c) => c.name === name)
   if (!spec)
     throw new UsageError(
-      `unknown command "${group} ${name.slice(0, 40)}": one of ${g.commands.map((c) => c.name).join(', ')}`,
+      `unknown command "${group} ${name.slice(0, 40)}": one of ${g.commands.map((c) => c.name).join(', ')}\nusage: ${PROGRAM} ${group} <command> [options]`,
     )
   const { positionals, values } = parseCommandLine(spec, rest)
   if (values.help) {

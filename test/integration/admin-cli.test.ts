@@ -106,23 +106,45 @@ describe('admin CLI: help and usage', () => {
   })
 })
 
-describe('admin CLI: no stack', () => {
+describe('admin CLI: usage errors and no stack', () => {
   test.each([
-    ['no command', [], 'usage: npm run admin -- <group> <command>'],
     ['unknown group', ['hooks', 'ls'], 'unknown command group "hooks"'],
     ['unknown command', ['logs', 'rm'], 'unknown command "logs rm"'],
     ['unknown option', ['subs', 'ls', '--colour'], "Unknown option '--colour'"],
     ['missing argument', ['subs', 'show'], 'missing argument <id>'],
     ['retry without ids or filters', ['logs', 'retry'], 'give delivery ids, filters'],
+    ['retry with ids and filters', ['logs', 'retry', 'a.b', '--status', 'failed'], 'not both'],
     ['bad --filter', ['logs', 'ls', '--filter', 'colour=red'], '--filter takes key=value'],
+    ['bad --limit', ['logs', 'export', '--limit', 'ten'], '--limit takes a positive integer'],
     ['bad --json-body', ['subs', 'add', '--json-body', '{nope'], '--json-body:'],
+    ['two auth options', ['subs', 'edit', 'x', '--auth-bearer', 't', '--no-auth'], 'give one of'],
+    ['edit without changes', ['subs', 'edit', 'x'], 'nothing to change'],
   ])(
-    'usage error (%s) → exit 2 with the usage line, before looking for a stack',
+    'usage error (%s) → exit code 2 with the usage line, before looking for a stack',
     async (_n, args, message) => {
-      const r = await cli({ DATA_DIR: tempDataDir('ceh-cli-') }, ...args)
-      expect([r.code, r.stdout + r.stderr]).toEqual([2, expect.stringContaining(message)])
+      // In process (the same entry point the bin runs); the process-level mapping is checked below.
+      await expect(runAdmin(args, { DATA_DIR: tempDataDir('ceh-cli-') }, captured())).rejects.toMatchObject({
+        exitCode: 2,
+        message: expect.stringMatching(
+          new RegExp(`${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^]*\\nusage: npm run admin -- `),
+        ),
+      })
     },
   )
+
+  test('as a process: a usage error exits 2 with the message and usage on stderr; no command prints the overview', async () => {
+    const dir = tempDataDir('ceh-cli-')
+    const r = await cli({ DATA_DIR: dir }, 'subs', 'ls', '--colour')
+    expect([r.code, r.stdout]).toEqual([2, ''])
+    expect(r.stderr).toMatch(
+      /^error: Unknown option '--colour'.*\nusage: npm run admin -- subs ls \[options\]\n$/,
+    )
+    const bare = await cli({ DATA_DIR: dir })
+    expect([bare.code, bare.stdout]).toEqual([
+      2,
+      expect.stringMatching(/^usage: npm run admin -- <group> <command>/),
+    ])
+  })
 
   test('no stack.json in DATA_DIR → exit 3 naming the folder', async () => {
     const dir = tempDataDir('ceh-cli-')
