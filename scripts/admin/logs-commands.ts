@@ -242,8 +242,13 @@ const retry: CommandSpec = {
       if (json) out.json(results)
       return results.every((r) => r.status === 'delivered') ? EXIT.ok : EXIT.deliveryFailed
     }
-    const sum = await retryMatching(client, { ...filtersOf(values), limit: limitOf(values) }, (s, n) =>
-      out.progress(`retrying: ${s.retried} retried, ${s.skipped} skipped, ${s.failed} failed (batch ${n})`),
+    const query = { ...filtersOf(values), limit: limitOf(values) }
+    // On a terminal, the matching total (when the index can count it) sizes the progress bar.
+    const total = out.interactive ? (await client.logs.list({ ...query, limit: 1 })).total : undefined
+    const sum = await retryMatching(client, query, (s, n) =>
+      out.progress(
+        `${progressBar(s.retried + s.skipped + s.failed, total, 'retrying')}  (${s.failed} failed, batch ${n})`,
+      ),
     )
     out.progress(`retried ${sum.retried}`, true)
     if (json) out.json(sum)
