@@ -16,6 +16,9 @@ import {
   cloudEvent,
   registrationBody,
 } from '../test/fixtures/apps/events/harness'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const CONCURRENCY = 32 // the delivery engine's default bound
 const PHASE_MS = 8_000

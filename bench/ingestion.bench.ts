@@ -13,6 +13,9 @@ import { stateClient } from '../test/helpers/state-client'
 import { signHeaders } from '../actions/lib/webhook-signature'
 import { eventRegistry } from '../actions/lib/event-registry'
 import { providerLabel } from '../actions/lib/provider-resolver'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const MANIFEST = path.join(__dirname, '..', 'test', 'fixtures', 'apps', 'ingestion-bench', 'app.config.yaml')
 const SECRET = 'whsec_' + Buffer.alloc(32, 5).toString('base64')

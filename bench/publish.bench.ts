@@ -24,6 +24,9 @@ import { startTestStack, clientEnv } from '../test/helpers/stack'
 import type { CanonicalEvent } from '../actions/lib/canonical-event'
 import type { Logger } from '../actions/lib/logger'
 import { createMemoryStore, openStateStore, type KvStore } from '../actions/lib/kv-store'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const PHASE_CAP_MS = 12_000
 const SCENARIOS = [

@@ -7,6 +7,9 @@
 import { randomUUID } from 'node:crypto'
 import { cloudEvent, startRoutingStack, waitForAttempts } from '../test/integration/routing-harness'
 import { oauth1Authorization } from '../actions/lib/commerce/oauth1-signer'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const N = Number(process.env.BENCH_N ?? 30)
 const WARMUP = 3

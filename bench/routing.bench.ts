@@ -24,6 +24,9 @@ import { loadOnboardingConfig } from '../onboarding/config-loader'
 import { reconcile } from '../onboarding/reconcile'
 import { connectLocal } from '../onboarding/events-client'
 import { eventRegistry } from '../actions/lib/event-registry'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const PHASE_MS = 8_000

@@ -5,6 +5,9 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const names = ['state', 'runtime', 'events', 'ingestion', 'routing', 'routing-backoffice', 'publish', 'scale']
 /** Node flags a benchmark needs (scale measures memory after forced GCs). */

@@ -12,6 +12,9 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startStack, type Stack } from '../local/stack'
 import { buildApp } from '../local/runtime/build-app'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const ROOT = path.resolve(__dirname, '..')
 const FIXTURE = path.join(ROOT, 'test/fixtures/apps/runtime/app.config.yaml')

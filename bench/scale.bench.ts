@@ -34,6 +34,9 @@ import { createLogAdmin, parseLogQuery } from '../actions/lib/delivery-log/log-a
 import { systemClock } from '../actions/lib/clock'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 const EVENTS = 30
 const PAGES = 6

@@ -19,6 +19,9 @@ import type { AdobeState } from '@adobe/aio-lib-state'
 import { startStack } from '../local/stack'
 import { installStateAjvMemo, STATE_AJV_MEMO_PATH } from '../local/state/ajv-memo-hook'
 import { openSqliteStore } from '../local/state/sqlite-store'
+import { exitOnHelp } from './help'
+
+exitOnHelp(__filename)
 
 /** The parts of node-fetch v2 used here (it ships no types). */
 type NodeFetch = (

@@ -7,6 +7,13 @@ import path from 'node:path'
 import { buildApp } from './runtime/build-app'
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(
+      'usage: npm run build [-- <app.config.yaml> …]\n\nBuilds the action bundles `aio app build` would deploy (webpack with the root\n' +
+        'webpack-config.js) into dist/actions/<package>/<action>/index.js, reusing unchanged ones.\nExit code 1 when an action fails to build.',
+    )
+    return
+  }
   const projectRoot = path.resolve(__dirname, '..')
   const manifests =
     process.argv.slice(2).length > 0 ? process.argv.slice(2) : [path.join(projectRoot, 'app.config.yaml')]

@@ -12,17 +12,33 @@ import { startDemoReceiver, type DemoReceiver } from './demo-receiver'
 import { loadOnboardingConfig } from '../onboarding/config-loader'
 import { connectLocal } from '../onboarding/events-client'
 import { reconcile, summarise } from '../onboarding/reconcile'
+import { formatStartupProblems, startupProblems } from './startup-checks'
 
 const say = (line = ''): void => console.log(line)
 
+const USAGE = `usage: npm start [-- --no-demo]
+
+Runs the whole app on this machine: builds the actions, starts the local OpenWhisk runtime,
+I/O Events, State and Commerce on PORT (default 9080), onboards the providers and
+registrations, and starts a demo receiver subscribed to every event.
+
+  --no-demo   no demo receiver (WEBHOOK_URL from .env, if any, is the default subscription)
+  --help      this text
+
+Configuration comes from .env (see .env.example); data persists in DATA_DIR (default .local).`
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    say(USAGE)
+    return
+  }
   const unknown = argv.filter((a) => a !== '--no-demo')
-  if (unknown.length) throw new Error(`unknown option ${unknown[0]} (npm start accepts --no-demo)`)
+  if (unknown.length) throw new Error(`unknown option ${unknown[0]} (npm start accepts --no-demo and --help)`)
   const demo = !argv.includes('--no-demo')
   const envFile = path.resolve(__dirname, '..', '.env')
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile)
   const env: NodeJS.ProcessEnv = { ...process.env }
-  const { dataDir } = loadStackConfig(env)
+  const { dataDir, port } = loadStackConfig(env)
   const secrets = loadOrCreateDevSecrets(dataDir)
 
   // Secure by default even locally: without explicit config the ingestion webhook requires an
@@ -48,6 +64,15 @@ async function main(argv: string[]): Promise<void> {
     if (!env.WEBHOOK_URL_ALLOWLIST) env.WEBHOOK_URL_ALLOWLIST = 'http://127.0.0.1:*'
   }
 
+  const problems = startupProblems(env)
+  if (problems.length) {
+    await receiver?.close()
+    console.error(`[local] cannot start: ${problems.length} configuration problem(s)`)
+    for (const line of formatStartupProblems(problems)) console.error(line)
+    process.exit(1)
+  }
+
+  say(`[local] starting the local services on port ${port} (data in ${dataDir})…`)
   let stack: Stack
   try {
     stack = await startStack({ env })
@@ -64,6 +89,7 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
 
+  say('[local] onboarding the I/O Events providers and registrations (onboarding/config)…')
   const conn = await connectLocal(
     { baseUrl: stack.baseUrl, imsToken: stack.config.imsToken, imsOrgId: stack.config.imsOrgId },
     env,

@@ -40,7 +40,11 @@ export function withCatalogue(readme: string): string {
   return `${readme.slice(0, start + BEGIN.length)}\n${renderCatalogue()}\n${readme.slice(end)}`
 }
 
-if (require.main === module) {
+if (require.main === module && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+  console.log(
+    'usage: npm run docs:catalogue\n\nRewrites the event catalogue table of README.md from onboarding/config/events.json.',
+  )
+} else if (require.main === module) {
   fs.writeFileSync(README, withCatalogue(fs.readFileSync(README, 'utf8')))
   console.log('README.md event catalogue updated')
 }

@@ -1,18 +1,18 @@
 /**
  * `npm run send -- <event-code> [--uid x] [--url u]`: posts the code's `sampleEventTemplate`
- * (onboarding/config/events.json) to the ingestion webhook of a running local stack, signed
- * with the Standard Webhooks scheme, and prints the response.
+ * (onboarding/config/events.json) to the ingestion webhook of a running local stack,
+ * authenticated as `INGESTION_AUTH` configures (hmac signature, token header or basic; see
+ * send-credentials.ts), and prints the response.
  *
- * The secret is `INGESTION_SECRET` from the environment or `.env`; when `.env` configures no
- * ingestion auth, `npm start` generated one in `DATA_DIR/dev-secrets.json` and it is read from
+ * Credentials come from the environment or `.env`; when `.env` configures no ingestion auth,
+ * `npm start` generated an HMAC secret in `DATA_DIR/dev-secrets.json` and it is read from
  * there. The default URL is the ingestion webhook of the stack running on `DATA_DIR` (its `stack.json`).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { eventRegistry } from '../actions/lib/event-registry'
-import { signHeaders } from '../actions/lib/webhook-signature'
-import { configuredSecrets } from '../actions/ingestion/webhook/auth'
+import { ingestionAuthHeaders } from './send-credentials'
 import { loadStackConfig } from '../local/stack-config'
 import { readDevSecrets } from '../local/dev-secrets'
 import { findRunningStack } from '../local/stack-info'
@@ -22,6 +22,8 @@ export interface SendArgs {
   code: string
   uid: string
   url?: string
+  /** `--help`: print the usage and the event codes, send nothing. */
+  help?: boolean
 }
 
 const USAGE = 'usage: npm run send -- <event-code> [--uid <uid>] [--url <webhook url>]'
@@ -31,6 +33,7 @@ export function parseArgs(argv: string[]): SendArgs {
   const out: Partial<SendArgs> = {}
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
+    if (a === '--help' || a === '-h') return { code: '', uid: '', help: true }
     if (a === '--uid' || a === '--url') {
       const v = argv[++i]
       if (!v) throw new Error(`${a} needs a value\n${USAGE}`)
@@ -58,29 +61,17 @@ function defaultWebhookUrl(env: NodeJS.ProcessEnv): string {
   return findRunningStack(env).urls.ingestion
 }
 
-/** The whsec_ secret(s) to sign with: INGESTION_SECRET from env/.env, else npm start's dev secret. */
-export function signingSecrets(env: NodeJS.ProcessEnv): string[] {
-  const fromEnv = configuredSecrets({ INGESTION_SECRET: env.INGESTION_SECRET })
-  if (fromEnv.length) return fromEnv.slice(0, 1)
-  const dev = readDevSecrets(loadStackConfig(env).dataDir)
-  if (dev && !env.INGESTION_AUTH) return [dev.INGESTION_SECRET]
-  throw new Error(
-    'no INGESTION_SECRET: set it in .env (or start the stack once with `npm start` to generate one)',
-  )
-}
-
-/** Builds the signed request for `args`. */
-function buildRequest(args: SendArgs, secrets: string[], nowSeconds = Math.floor(Date.now() / 1000)) {
+/** Builds the authenticated request for `args`. */
+function buildRequest(args: SendArgs, env: NodeJS.ProcessEnv) {
   const def = eventRegistry.get(args.code)
   if (!def || def.provider !== 'backoffice') {
     const codes = eventRegistry.byProvider('backoffice').map((d) => d.code)
     throw new Error(`unknown back-office event code ${args.code}; one of: ${codes.join(', ')}`)
   }
   const body = JSON.stringify({ data: { uid: args.uid, event: def.code, value: def.sampleEventTemplate } })
-  const headers = {
-    'content-type': 'application/json',
-    ...signHeaders(secrets, `msg_${randomUUID()}`, nowSeconds, body),
-  }
+  const { dataDir } = loadStackConfig(env)
+  const credentials = { env, devSecret: readDevSecrets(dataDir)?.INGESTION_SECRET, devSecretsDir: dataDir }
+  const headers = { 'content-type': 'application/json', ...ingestionAuthHeaders(credentials, body) }
   return { body, headers }
 }
 
@@ -88,8 +79,18 @@ async function main(): Promise<void> {
   const envFile = path.resolve(__dirname, '..', '.env')
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile)
   const args = parseArgs(process.argv.slice(2))
+  if (args.help) {
+    const codes = eventRegistry.byProvider('backoffice').map((d) => d.code)
+    console.log(
+      `${USAGE}\n\nPosts the event code's sample (onboarding/config/events.json) to the ingestion webhook,\n` +
+        'authenticated as INGESTION_AUTH in .env says (hmac, token, basic or none; unset: the HMAC\n' +
+        'secret npm start generated in DATA_DIR). Exit code 1 when the webhook answers an error.\n\n' +
+        `event codes:\n  ${codes.join('\n  ')}`,
+    )
+    return
+  }
   const url = args.url ?? defaultWebhookUrl(process.env)
-  const { body, headers } = buildRequest(args, signingSecrets(process.env))
+  const { body, headers } = buildRequest(args, process.env)
   console.log(`POST ${url}\n  event ${args.code}, uid ${args.uid}`)
   let res: Response
   try {

@@ -18,6 +18,8 @@ export interface TraceArgs {
   limit: number
   full: boolean
   json: boolean
+  /** `--help`: print the usage only. */
+  help?: boolean
 }
 
 const USAGE = 'usage: npm run trace -- [registration id or name] [--limit N] [--full] [--json]'
@@ -33,7 +35,7 @@ export function parseArgs(argv: string[]): TraceArgs {
       out.limit = n
     } else if (a === '--full') out.full = true
     else if (a === '--json') out.json = true
-    else if (a === '--help' || a === '-h') throw new Error(USAGE)
+    else if (a === '--help' || a === '-h') out.help = true
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`)
     else if (!out.registration) out.registration = a
     else throw new Error(`unexpected argument ${a}\n${USAGE}`)
@@ -102,6 +104,16 @@ async function main(): Promise<void> {
   const envFile = path.resolve(__dirname, '..', '.env')
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile)
   const args = parseArgs(process.argv.slice(2))
+  if (args.help) {
+    console.log(
+      `${USAGE}\n\nPrints the local stack's Debug Tracing: the last deliveries of each I/O Events registration\n` +
+        '(or of the one named), with request, response and outcome, like the Developer Console tab.\n' +
+        '  --limit N  attempts per registration (1..100, default 10)\n' +
+        '  --full     whole bodies and headers\n' +
+        '  --json     the raw tracing JSON',
+    )
+    return
+  }
   const stack = findRunningStack(process.env)
   const base = stack.baseUrl
   const headers = { authorization: `Bearer ${stack.ims.token}` }

@@ -8,10 +8,10 @@
  * 400 for a malformed event (never retried), the publisher's own code when it rejects or fails,
  * 5xx when propagation fails transiently (I/O Events retries; the publisher dedupes by event id).
  */
-import Joi from 'joi'
 import { eventRegistry, type EventRegistry } from './event-registry'
 import { compact, validateWith, type EntityChange, type EntityDefinition } from './entity-definition'
 import type { CanonicalEvent } from './canonical-event'
+import { checkEntityEvent, type EntityEvent } from './event-envelope'
 import type { Propagator } from './propagator'
 import { createPublisherPropagator, DEFAULT_PUBLISHER_ACTION } from './propagator'
 import { createRuntimeInvoker } from './action-invoker'
@@ -28,19 +28,8 @@ import type { CommerceEffects } from './commerce/effect-runner'
 import { COMMERCE_INPUTS, createCommerceEffectsFromParams } from './commerce/commerce-config'
 import { openStateStore } from './kv-store'
 
-/** The params an entity handler is invoked with (by the consumer). */
-export interface EntityEvent {
-  /** Event code. */
-  type: string
-  /** I/O Events event id; also the correlation id. */
-  id: string
-  /** The CloudEvent `data`. */
-  data: unknown
-  /** Correlation id for logs (the consumer passes the event id). */
-  correlationId?: string
-  /** ISO time the consumer received the event. */
-  receivedAt?: string
-}
+/** The params an entity handler is invoked with (by the consumer); declared in event-envelope.ts. */
+export type { EntityEvent }
 
 /** What the pipeline needs from the outside world. */
 export interface PipelineDeps {
@@ -60,33 +49,12 @@ export interface EntityPipeline {
 /** Most schema issues listed in one error message (the rest are counted). */
 const MAX_ISSUES = 10
 
-const envelopeSchema = Joi.object<EntityEvent>({
-  type: Joi.string().min(1).max(255).required(),
-  id: Joi.string().min(1).max(255).required(),
-  data: Joi.any(),
-  correlationId: Joi.string().max(255),
-  receivedAt: Joi.string().isoDate(),
-}).unknown(true) // action inputs (LOG_LEVEL, …) arrive in the same params
-
 /** Reads the event out of the handler's params; 400 naming every problem. */
 export function parseEntityEvent(params: Record<string, unknown>): EntityEvent {
-  const checked: Joi.ValidationResult<EntityEvent> = envelopeSchema.validate(params, {
-    abortEarly: false,
-    errors: { wrap: { label: false } },
-  })
-  const { error } = checked
-  const value = checked.value as EntityEvent
-  if (error) {
-    const issues = error.details.map((d) => d.message)
-    throw new ValidationError(`invalid event: ${issues.join('; ')}`, issues)
-  }
-  return {
-    type: value.type,
-    id: value.id,
-    data: value.data,
-    correlationId: value.correlationId,
-    receivedAt: value.receivedAt,
-  }
+  const checked = checkEntityEvent(params)
+  if (!checked.ok) throw new ValidationError(`invalid event: ${checked.issues.join('; ')}`, checked.issues)
+  const { type, id, data, correlationId, receivedAt } = checked.value
+  return { type, id, data, correlationId, receivedAt }
 }
 
 function validationMessage(type: string, issues: string[]): string {

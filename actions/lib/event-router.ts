@@ -10,7 +10,7 @@
  * - an echo caught by the loop breaker → 200 "skipped: …".
  * Knows nothing about the platform: routes, invoker, loop breaker, clock and logger are injected.
  */
-import Joi from 'joi'
+import { checkDeliveredEvent } from './event-envelope'
 import type { RouteTable } from './route-table'
 import type { ActionInvoker } from './action-invoker'
 import type { LoopBreaker } from './loop-breaker'
@@ -35,14 +35,6 @@ export interface RouterDeps {
   logger: Logger
 }
 
-const envelopeSchema = Joi.object({
-  type: Joi.string().min(1).max(255).required(),
-  id: Joi.string().min(1).max(255).required(),
-  data: Joi.any(),
-  source: Joi.string().max(1024),
-  __adobe_headers: Joi.object().unknown(true),
-}).unknown(true) // other CloudEvent attributes and the action's inputs
-
 const isDict = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v)
 
@@ -63,15 +55,14 @@ function retryCount(headers: unknown): number {
 /** Routes one delivered CloudEvent (the consumer action's params). Never throws. */
 export async function routeEvent(params: Record<string, unknown>, deps: RouterDeps): Promise<RouterResult> {
   const { logger } = deps
-  const checked = envelopeSchema.validate(params, { abortEarly: false, errors: { wrap: { label: false } } })
-  const error = checked.error
-  const value = checked.value as Record<string, unknown>
-  if (error) {
-    const issues = error.details.map((d) => d.message).join('; ')
+  const checked = checkDeliveredEvent(params)
+  if (!checked.ok) {
+    const issues = checked.issues.join('; ')
     logger.warn('malformed event rejected', { issues })
     return errorResponse(400, `invalid event: ${issues}`)
   }
-  const { type, id, data } = value as { type: string; id: string; data: unknown }
+  const value = checked.value
+  const { type, id, data } = value
   const attempt = retryCount(value.__adobe_headers) + 1
 
   const route = deps.routes.get(type)

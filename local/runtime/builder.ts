@@ -99,11 +99,26 @@ export async function buildActions(
     stale.set(configPath ?? '', group)
   }
 
+  const cachedCount = results.size
+  const staleCount = [...stale.values()].reduce((n, g) => n + g.actions.length, 0)
+  if (staleCount > 0) {
+    log(
+      `building ${staleCount} action bundle(s) with webpack${cachedCount ? ` (${cachedCount} cached)` : ''}: ` +
+        'a first build takes about 30 s, minutes on a busy machine; later starts reuse the cache',
+    )
+  } else if (cachedCount > 0) log(`${cachedCount} action bundle(s) up to date (build cache)`)
   for (const group of stale.values()) {
     const started = Date.now()
-    const built = await compileGroup(group.config, group.actions, options)
-    log(`built ${group.actions.length} action bundle(s) in ${Date.now() - started} ms`)
+    const built = await compileGroup(group.config, group.actions, options, progressReporter(log, started))
+    const seconds = ((Date.now() - started) / 1000).toFixed(1)
+    log(`built ${group.actions.length} action bundle(s) in ${seconds} s`)
     for (const [name, entry] of built) {
+      const bundle = bundlePathFor(options.root, name)
+      log(
+        entry.ok
+          ? `  ok   ${name}  ${Math.round(fileSize(bundle) / 1024)} KB`
+          : `  FAIL ${name}: ${entry.error ?? 'build failed'}`,
+      )
       const action = group.actions.find((a) => a.name === name)!
       entry.key = recipeKey(action, group.config, options.projectRoot)
       cache.entries[name] = entry
@@ -136,10 +151,34 @@ function recipeKey(action: ActionSpec, configPath: string | undefined, projectRo
   return h.digest('hex')
 }
 
+/** Bytes of a file, 0 when it is missing. */
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * Webpack's progress (0–1 and the phase it is in) as a log line at each new tenth, with the time
+ * since the build started, so a long first build does not look hung.
+ */
+function progressReporter(log: (m: string) => void, started: number): (pct: number, phase: string) => void {
+  let lastTenth = 0
+  return (pct, phase) => {
+    const tenth = Math.floor(pct * 10)
+    if (tenth <= lastTenth || tenth >= 10) return
+    lastTenth = tenth
+    log(`  ${tenth * 10}% ${phase || 'building'} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+  }
+}
+
 async function compileGroup(
   configPath: string | undefined,
   actions: ActionSpec[],
   options: BuildOptions,
+  onProgress: (pct: number, phase: string) => void,
 ): Promise<Map<string, CacheEntry>> {
   // Lazy: webpack is only loaded when something must be compiled.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -150,6 +189,7 @@ async function compileGroup(
     `.build-tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`,
   )
   const config = mergedConfig(webpack, configPath, actions, tmp)
+  config.plugins = [...(config.plugins ?? []), new webpack.ProgressPlugin((pct, msg) => onProgress(pct, msg))]
   const out = new Map<string, CacheEntry>()
   // A source edited while webpack runs may be in the bundle in its old form but stamped in its new
   // one, so the cache would keep a stale bundle forever: such a file gets a stamp that never matches.

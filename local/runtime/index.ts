@@ -32,10 +32,13 @@ const HOUR = 60 * 60 * 1000
 export async function createRuntimeService(ctx: StackContext): Promise<RuntimeService> {
   const manifest = await loadManifest(ctx.manifestPath, localSubstitutionEnv(ctx))
   if (manifest.missingEnv.length > 0) {
-    const names = manifest.missingEnv.map((n) => `$${n}`).join(', ')
+    // One line: on a first run most variables are unset on purpose (the actions' defaults apply);
+    // the names are in .env.example, and LOCAL_LOG_UNSET=true lists them here.
     ctx.log(
-      `runtime: ${manifest.missingEnv.length} manifest variable(s) unset, passed as '' like aio app deploy does, so the actions use their defaults (set them in .env, see .env.example): ${names}`,
+      `runtime: ${manifest.missingEnv.length} optional variable(s) not set in .env, so the actions use their defaults (see .env.example)`,
     )
+    if (ctx.env.LOCAL_LOG_UNSET === 'true')
+      ctx.log(`runtime: unset: ${manifest.missingEnv.map((n) => `$${n}`).join(', ')}`)
   }
   const bundles = await buildActions([...manifest.actions.values()], {
     root: manifest.root,

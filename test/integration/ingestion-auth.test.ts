@@ -3,6 +3,10 @@
  * user would (env → the manifest's `$VAR` inputs) on its own local stack, driven over plain HTTP.
  * (hmac is covered in depth by ingestion.test.ts.)
  */
+import { execFile } from 'node:child_process'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
 import { eventIdFor } from '../../actions/ingestion/webhook/cloud-event'
 import {
   eventBody,
@@ -151,6 +155,31 @@ describe.each(CASES)('INGESTION_AUTH $name', ({ env, valid, invalid }) => {
         10_000,
         'the event in the journal',
       )
+    })
+  }
+
+  if (valid) {
+    it('npm run send authenticates as INGESTION_AUTH configures', async () => {
+      // Only the ingestion variables of this case reach the script (plus PATH): hermetic.
+      const childEnv: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        DATA_DIR: path.join(os.tmpdir(), 'no-dev-secrets-here'),
+        ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('INGESTION_'))),
+      }
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          'scripts/send.ts',
+          'be-observer.catalog_product_create',
+          '--url',
+          app.url,
+        ],
+        { cwd: path.resolve(__dirname, '../..'), env: childEnv, timeout: 60_000 },
+      )
+      expect(stdout).toContain('200 OK')
+      expect(stdout).toContain('"message": "Event published successfully"')
     })
   }
 

@@ -10,7 +10,9 @@ const PARAMETERS_NOT_ALLOWED = 'Request defines parameters that are not allowed 
 let stack: TestStack
 
 beforeAll(async () => {
-  stack = await startFixtureStack({ LOCAL_BLOCKING_WAIT_MS: '400' })
+  // Long enough that no quick action reaches it on a loaded machine (it would answer 202), short
+  // enough for the 202 test below to wait it out.
+  stack = await startFixtureStack({ LOCAL_BLOCKING_WAIT_MS: '4000' })
 })
 afterAll(async () => {
   await stack?.close()
@@ -366,13 +368,19 @@ describe('CORS and OPTIONS', () => {
 
 describe('waiting for the result', () => {
   it('answers 202 with x-openwhisk-activation-id past the blocking wait; the activation completes later', async () => {
-    const r = await call('misbehave?mode=sleep&ms=1000')
-    expect(r.status).toBe(202)
-    expect(r.json).toEqual({ error: 'Response not yet ready.', code: expect.any(String) })
-    const id = r.headers.get('x-openwhisk-activation-id')!
-    expect(id).toMatch(/^[0-9a-f]{32}$/)
-    const record = await eventually(() => owClient(stack).activations.get({ activationId: id }), 5000)
-    expect(record.response).toMatchObject({ status: 'success', result: { body: { slept: 1000 } } })
+    // Its own stack with a short wait: the action (timeout 1.5 s) outlives the 400 ms wait.
+    const short = await startFixtureStack({ LOCAL_BLOCKING_WAIT_MS: '400' })
+    try {
+      const res = await fetch(webUrl(short, 'misbehave?mode=sleep&ms=1000'))
+      expect(res.status).toBe(202)
+      expect(await res.json()).toEqual({ error: 'Response not yet ready.', code: expect.any(String) })
+      const id = res.headers.get('x-openwhisk-activation-id')!
+      expect(id).toMatch(/^[0-9a-f]{32}$/)
+      const record = await eventually(() => owClient(short).activations.get({ activationId: id }), 30_000)
+      expect(record.response).toMatchObject({ status: 'success', result: { body: { slept: 1000 } } })
+    } finally {
+      await short.close()
+    }
   })
 
   it('sets x-openwhisk-activation-id on completed responses too', async () => {

@@ -33,8 +33,8 @@ export interface AuthContext {
 type Params = Record<string, unknown>
 type Strategy = (params: Params, ctx: AuthContext) => AuthResult
 
-/** Default header of the `token` strategy. */
-const DEFAULT_TOKEN_HEADER = 'x-webhook-token'
+/** The header a token is read from when INGESTION_TOKEN_HEADER is unset. */
+export const DEFAULT_TOKEN_HEADER = 'x-webhook-token'
 
 const HOW_TO =
   'set INGESTION_AUTH to hmac (recommended: INGESTION_SECRET=whsec_…, Standard Webhooks signatures), ' +

@@ -14,6 +14,7 @@ import https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { resolveForSend, type UrlPolicy } from './url-policy'
+import { readPrefix } from '../capped-response'
 
 /** Longest response snippet kept in the delivery log. */
 const RESPONSE_SNIPPET_BYTES = 1024
@@ -73,27 +74,10 @@ function describeNetworkError(err: unknown, timeoutMs: number): { kind: NetworkE
   return { kind: 'other', message: code ? `network error (${code})` : 'network error' }
 }
 
-/** Reads at most RESPONSE_SNIPPET_BYTES, then discards the rest (the socket is not drained). */
-function readSnippet(res: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const done = () => {
-      res.removeAllListeners('data')
-      const text = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8')
-      resolve(text.replace(/\uFFFD+$/, ''))
-    }
-    res.on('data', (chunk: Buffer) => {
-      chunks.push(chunk)
-      size += chunk.length
-      if (size >= RESPONSE_SNIPPET_BYTES) {
-        done()
-        res.destroy()
-      }
-    })
-    res.on('end', done)
-    res.on('error', reject)
-  })
+/** The first RESPONSE_SNIPPET_BYTES of the answer as text (a cut multi-byte character dropped). */
+async function readSnippet(res: http.IncomingMessage): Promise<string> {
+  const text = (await readPrefix(res, RESPONSE_SNIPPET_BYTES)).toString('utf8')
+  return text.replace(/\uFFFD+$/, '')
 }
 
 const agents = {
