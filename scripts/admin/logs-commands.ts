@@ -205,8 +205,8 @@ const retry: CommandSpec = {
   summary: 'send deliveries again now, whatever their status (by id, or every one matching filters)',
   details: [
     'With ids: each one is re-sent (POST admin/logs/{id}/retry). Without ids: every delivery matching the',
-    'filters is re-sent in bounded batches (POST admin/logs/retry, following its cursor); `--all` instead of',
-    'filters retries everything. Exit 4 when a retried delivery failed again.',
+    'filters (at least one: the API refuses to re-send the whole log at once) is re-sent in bounded batches',
+    '(POST admin/logs/retry, following its cursor). Exit 4 when a retried delivery failed again.',
     '',
     'Examples:',
     `  logs retry 'evt-1.sub-a' 'evt-2.sub-a'`,
@@ -215,16 +215,14 @@ const retry: CommandSpec = {
   positionals: { min: 0, max: 1000 },
   options: {
     ...FILTER_OPTIONS,
-    all: { type: 'boolean', help: 'every delivery (no filter)' },
     limit: { type: 'string', value: '<n>', help: 'deliveries per batch (the API bounds it)' },
   },
   validate: (positionals, values) => {
     const problem = checkFilters(positionals, values)
     if (problem) return problem
     const filtered = Object.keys(filtersOf(values)).length > 0
-    if (positionals.length && (filtered || values.all)) return 'give delivery ids or filters, not both'
-    if (!positionals.length && !filtered && !values.all)
-      return 'give delivery ids, filters (e.g. --status failed), or --all'
+    if (positionals.length && filtered) return 'give delivery ids or filters, not both'
+    if (!positionals.length && !filtered) return 'give delivery ids, or filters (e.g. --status failed)'
     return undefined
   },
   async run({ client, out, json, positionals, values }) {

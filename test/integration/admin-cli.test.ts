@@ -112,7 +112,7 @@ describe('admin CLI: usage errors and no stack', () => {
     ['unknown command', ['logs', 'rm'], 'unknown command "logs rm"'],
     ['unknown option', ['subs', 'ls', '--colour'], "Unknown option '--colour'"],
     ['missing argument', ['subs', 'show'], 'missing argument <id>'],
-    ['retry without ids or filters', ['logs', 'retry'], 'give delivery ids, filters'],
+    ['retry without ids or filters', ['logs', 'retry'], 'give delivery ids, or filters'],
     ['retry with ids and filters', ['logs', 'retry', 'a.b', '--status', 'failed'], 'not both'],
     ['bad --filter', ['logs', 'ls', '--filter', 'colour=red'], '--filter takes key=value'],
     ['bad --limit', ['logs', 'export', '--limit', 'ten'], '--limit takes a positive integer'],
