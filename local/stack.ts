@@ -15,6 +15,7 @@ import { createRuntimeService, type RuntimeService } from './runtime'
 import { createEventsService, type EventsService } from './events'
 import { createCommerceService, type CommerceService } from './commerce'
 import { createUiService } from './ui'
+import { removeStackInfo, stackInfoOf, writeStackInfo, type StackInfo } from './stack-info'
 
 /** A running stack. */
 export interface Stack {
@@ -91,7 +92,10 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     manifestPath: options.manifestPath ?? path.join(config.projectRoot, 'app.config.yaml'),
   }
 
+  let info: StackInfo | undefined
   const closeAll = async (): Promise<void> => {
+    // First, so commands in other shells stop finding a stack that no longer answers.
+    if (info) removeStackInfo(info)
     for (const s of [...services].reverse()) await s.close().catch(() => undefined)
     server.closeAllConnections?.()
     await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -115,6 +119,19 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     services.push(events)
     services.push(await createUiService(ctx))
     ready = true
+    // Published once ready: `npm run send`, `npm run trace` and `npm run admin` find the stack here.
+    info = stackInfoOf({
+      baseUrl,
+      port,
+      namespace: config.namespace,
+      imsToken: config.imsToken,
+      imsOrgId: config.imsOrgId,
+      dataDir: config.dataDir,
+      projectRoot: config.projectRoot,
+      manifestPath: ctx.manifestPath,
+      ingestionAuth: ctx.env.INGESTION_AUTH,
+    })
+    writeStackInfo(info)
     const banner = services.flatMap((s) => s.banner?.() ?? [])
     return { config: ctx.config, baseUrl, port, state, runtime, events, commerce, banner, close: closeAll }
   } catch (err) {

@@ -6,7 +6,7 @@
  *
  * Credentials come from the environment or `.env`; when `.env` configures no ingestion auth,
  * `npm start` generated an HMAC secret in `DATA_DIR/dev-secrets.json` and it is read from
- * there. The default URL is `http://127.0.0.1:${PORT:-9080}/api/v1/web/<namespace>/ingestion/webhook`.
+ * there. The default URL is the ingestion webhook of the stack running on `DATA_DIR` (its `stack.json`).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -15,6 +15,7 @@ import { eventRegistry } from '../actions/lib/event-registry'
 import { ingestionAuthHeaders } from './send-credentials'
 import { loadStackConfig } from '../local/stack-config'
 import { readDevSecrets } from '../local/dev-secrets'
+import { findRunningStack } from '../local/stack-info'
 
 /** Parsed command line. */
 export interface SendArgs {
@@ -52,10 +53,12 @@ export function parseArgs(argv: string[]): SendArgs {
   return { code: out.code, uid: out.uid ?? `send-${randomUUID()}`, url: out.url }
 }
 
-/** The webhook URL of the local stack configured by `env`. */
+/**
+ * The ingestion webhook URL of the running local stack, from `DATA_DIR/stack.json`.
+ * @throws StackNotFoundError naming the folder looked in when no stack runs there.
+ */
 function defaultWebhookUrl(env: NodeJS.ProcessEnv): string {
-  const { port, namespace } = loadStackConfig(env)
-  return `http://127.0.0.1:${port}/api/v1/web/${namespace}/ingestion/webhook`
+  return findRunningStack(env).urls.ingestion
 }
 
 /** Builds the authenticated request for `args`. */

@@ -4,12 +4,12 @@
  * Debug Tracing tab shows: status (or 601/602/604), outcome, event, retry count, request and
  * response bodies.
  *
- * Without a registration it shows every registration of the stack. Reads `PORT` (default 9080)
- * and `LOCAL_IMS_TOKEN` from the environment or `.env`.
+ * Without a registration it shows every registration of the stack. Finds the stack running on
+ * `DATA_DIR` (from the environment or `.env`) through its `stack.json`.
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { loadStackConfig } from '../local/stack-config'
+import { findRunningStack } from '../local/stack-info'
 import type { DeliveryTrace } from '../local/events/trace-store'
 
 /** Parsed command line. */
@@ -114,15 +114,17 @@ async function main(): Promise<void> {
     )
     return
   }
-  const config = loadStackConfig(process.env)
-  const base = `http://127.0.0.1:${config.port}`
-  const headers = { authorization: `Bearer ${config.imsToken}` }
+  const stack = findRunningStack(process.env)
+  const base = stack.baseUrl
+  const headers = { authorization: `Bearer ${stack.ims.token}` }
   const get = async <T>(p: string): Promise<T> => {
     let res: Response
     try {
       res = await fetch(`${base}${p}`, { headers })
     } catch {
-      throw new Error(`no local stack answers on ${base}: start it with npm start (or set PORT)`)
+      throw new Error(
+        `the stack recorded in ${stack.paths.dataDir} does not answer on ${base}: start it with npm start`,
+      )
     }
     const body = (await res.json().catch(() => ({}))) as T & { error?: string }
     if (!res.ok) throw new Error(`${res.status} from ${p}: ${body.error ?? 'unexpected answer'}`)

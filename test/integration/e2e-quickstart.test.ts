@@ -1,7 +1,8 @@
 /**
  * The README quickstart, for real: `npm start` as a child process (free port, temp DATA_DIR), then
- * `npm run send -- be-observer.catalog_product_create`; the demo receiver must print a verified
- * delivery and the delivery log must say `delivered`. Then Ctrl-C stops it cleanly.
+ * `npm run send -- be-observer.catalog_product_create` (finding the stack through DATA_DIR/stack.json);
+ * the demo receiver must print a verified delivery and the delivery log must say `delivered`. Then
+ * Ctrl-C stops it cleanly and removes DATA_DIR/stack.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -107,10 +108,8 @@ describe('quickstart: npm start + npm run send', () => {
     const [, logsUrl] = await waitForOutput(start, out, /Delivery logs:\s+GET (\S+)/, 10_000)
     expect(webhookUrl).toBe(`${baseUrl}/api/v1/web/1234567-eventhub-local/ingestion/webhook`)
 
-    const sent = await run(
-      ['run', 'send', '--', 'be-observer.catalog_product_create', '--url', webhookUrl],
-      env,
-    )
+    // No --url and PORT=0: `npm run send` finds the stack (its port) through DATA_DIR/stack.json.
+    const sent = await run(['run', 'send', '--', 'be-observer.catalog_product_create'], env)
     expect(sent.code).toBe(0)
     expect(sent.output).toContain('200 OK')
     expect(sent.output).toContain('"message": "Event published successfully"')
@@ -159,5 +158,7 @@ describe('quickstart: npm start + npm run send', () => {
     process.kill(-start.pid!, 'SIGINT')
     expect(await groupGone(start.pid!, 15_000)).toBe(true)
     expect(out.join('')).toContain('[local] stopping…')
+    // A clean stop removes the stack info file: later commands say no stack runs there.
+    expect(fs.existsSync(path.join(dataDir, 'stack.json'))).toBe(false)
   }, 180_000)
 })

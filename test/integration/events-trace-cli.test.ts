@@ -1,11 +1,12 @@
 /**
  * `npm run trace` (scripts/trace.ts) against a running stack: prints each registration's Debug
- * Tracing readably, selects by name or id, and fails clearly when no stack answers.
+ * Tracing readably, selects by name or id, finds the stack through DATA_DIR/stack.json, and fails
+ * clearly when no stack runs there.
  */
 import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import type { TestStack } from '../helpers/stack'
+import { tempDataDir, type TestStack } from '../helpers/stack'
 import {
   cloudEvent,
   createProvider,
@@ -18,10 +19,11 @@ import {
 
 const run = promisify(execFile)
 const ROOT = path.resolve(__dirname, '../..')
-const trace = (port: number, ...args: string[]) =>
+/** The CLI with only PATH and DATA_DIR: it finds the stack (port, token) through DATA_DIR/stack.json. */
+const trace = (dataDir: string, ...args: string[]) =>
   run(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/trace.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_IMS_TOKEN: 'local-ims-token' },
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '', LOCAL_IMS_TOKEN: '' },
   })
 
 describe('npm run trace', () => {
@@ -47,7 +49,7 @@ describe('npm run trace', () => {
   })
 
   it('prints the attempts of a registration, newest first', async () => {
-    const { stdout } = await trace(stack.port, 'CLI traced')
+    const { stdout } = await trace(stack.dataDir, 'CLI traced')
     const [t2, t1] = stack.events.traces(regId)
     expect(stdout).toContain(`Registration "CLI traced" (${regId})`)
     expect(stdout).toContain('ACTIVE · webhook → runtime action fixture/status')
@@ -58,15 +60,16 @@ describe('npm run trace', () => {
   })
 
   it('prints JSON with --json and selects by id', async () => {
-    const { stdout } = await trace(stack.port, regId, '--json', '--limit', '1')
+    const { stdout } = await trace(stack.dataDir, regId, '--json', '--limit', '1')
     expect(JSON.parse(stdout)).toEqual([
       expect.objectContaining({ registration_id: regId, traces: stack.events.traces(regId, 1) }),
     ])
   })
 
-  it('says so when no stack answers', async () => {
-    await expect(trace(1)).rejects.toMatchObject({
-      stderr: expect.stringContaining('no local stack answers on http://127.0.0.1:1'),
+  it('says so, naming the folder it looked in, when no stack runs there', async () => {
+    const empty = tempDataDir('ceh-trace-')
+    await expect(trace(empty)).rejects.toMatchObject({
+      stderr: expect.stringContaining(`no running stack found in ${empty} (no stack.json)`),
     })
   })
 })
