@@ -34,7 +34,7 @@ describe('--help', () => {
         env: { PATH: process.env.PATH, DATA_DIR: path.join(root, 'no-such-data-dir'), PORT: '1' },
         timeout: 90_000,
       })
-      expect(stdout).toMatch(/^usage: /m)
+      expect(stdout).toMatch(/^usage: /im)
     },
     120_000,
   )
