@@ -27,7 +27,7 @@ import {
 } from './routing-harness'
 
 const PREFIX = 'acme_app'
-const PREFIXED_REGISTRATION = `commerce-payloads-prefixed-${randomUUID().slice(0, 8)}`
+const UNPREFIXED_REGISTRATION = `commerce-payloads-unprefixed-${randomUUID().slice(0, 8)}`
 
 describe('real-shaped Commerce payloads through the consumer', () => {
   let rs: RoutingStack
@@ -44,20 +44,21 @@ describe('real-shaped Commerce payloads through the consumer', () => {
       },
       { timeScale: 1 },
     )
-    // What a Commerce instance onboarded with the prefix publishes: the prefixed codes, registered
-    // to the consumer (whatever onboarding itself registers).
-    const codes = eventRegistry.byProvider('commerce').map((d) => prefixedCommerceCode(d.code, PREFIX))
+    // Onboarding with the prefix registered the prefixed codes (what the Commerce instance now
+    // publishes). The unprefixed codes must keep working too (an instance onboarded before the
+    // prefix was set): they get their own metadata and registration to the consumer here.
+    const codes = eventRegistry.byProvider('commerce').map((d) => d.code)
     for (const code of codes)
       await rs.events.createEventMetadataForProvider(
         WS.consumerOrgId,
         WS.projectId,
         WS.workspaceId,
         rs.providerIds.commerce,
-        { event_code: code, label: code, description: 'Commerce event with the app prefix' },
+        { event_code: code, label: code, description: 'Commerce event without the app prefix' },
       )
     await rs.events.createRegistration(WS.consumerOrgId, WS.projectId, WS.workspaceId, {
-      name: PREFIXED_REGISTRATION,
-      description: 'prefixed Commerce codes',
+      name: UNPREFIXED_REGISTRATION,
+      description: 'unprefixed Commerce codes',
       client_id: 'local-api-key',
       delivery_type: 'webhook',
       runtime_action: 'event-hub/consumer',
@@ -71,11 +72,11 @@ describe('real-shaped Commerce payloads through the consumer', () => {
   })
 
   const sent = COMMERCE_PAYLOADS.flatMap((c) => [
-    { c, type: c.code, registration: (r: RoutingStack) => registrationFor(r, c.code) },
+    { c, type: c.code, registration: (r: RoutingStack) => r.registrations.get(UNUNPREFIXED_REGISTRATION)! },
     {
       c,
       type: prefixedCommerceCode(c.code, PREFIX),
-      registration: (r: RoutingStack) => r.registrations.get(PREFIXED_REGISTRATION)!,
+      registration: (r: RoutingStack) => registrationFor(r, c.code),
     },
   ])
 
