@@ -327,6 +327,12 @@ class Sender {
   }
 }
 
+/** Every variable `.env.example` names (set or commented out). */
+function knownVariables(): string[] {
+  const text = fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8')
+  return [...text.matchAll(/^#?\s*([A-Za-z][A-Za-z0-9_]*)=/gm)].map((m) => m[1])
+}
+
 /** Runs the soak; resolves with the report. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? ((l: string) => process.stderr.write(`[soak] ${l}\n`))
@@ -336,6 +342,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await receiver.up()
   const port = await freePort()
   const env: NodeJS.ProcessEnv = {
+    // Hermetic: every variable the app knows is set (empty = unset), so neither the shell nor a
+    // developer's .env (which `npm start` loads without overriding) changes the run.
+    ...Object.fromEntries(knownVariables().map((k) => [k, ''])),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     PORT: String(port),
