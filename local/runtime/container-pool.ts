@@ -12,6 +12,7 @@
  * thread per concurrent activation and kept every one warm (hundreds of threads, GBs of RSS, the
  * stack's own HTTP starved on a small machine).
  */
+import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Readable } from 'node:stream'
@@ -66,6 +67,8 @@ class Container {
   dead = false
   initialized = false
   lastUsed = Date.now()
+  /** Called once when the container stops "starting": its bundle loaded, it answered, or it died. */
+  onStarted?: () => void
   private current?: {
     logs: string[]
     bytes: number
@@ -92,6 +95,7 @@ class Container {
     this.capture(this.worker.stderr, 'stderr')
     this.worker.on('error', () => undefined)
     this.worker.on('exit', () => {
+      this.started()
       this.dead = true
     })
   }
@@ -143,6 +147,8 @@ class Container {
         initMs?: number
       }): void => {
         if (m?.type === 'initialized') this.initialized = true
+        // Loaded (or its init failed and it answered): no longer a cold start in progress.
+        if (m?.type === 'initialized' || m?.type === 'done') this.started()
         if (m?.type !== 'done') return
         if (!m.init) this.initialized = true
         finish({ kind: 'done', code: m.code, json: m.json, init: m.init, initMs: m.initMs })
@@ -163,7 +169,15 @@ class Container {
     })
   }
 
+  /** Fires `onStarted` once. */
+  started(): void {
+    const f = this.onStarted
+    this.onStarted = undefined
+    f?.()
+  }
+
   terminate(): Promise<number> {
+    this.started()
     this.dead = true
     return this.worker.terminate()
   }
@@ -240,6 +254,12 @@ export interface PoolOptions {
   idleMs: number
   /** Live containers (warm + busy, every action together); past it activations queue. */
   maxContainers: number
+  /**
+   * Containers loading their bundle at once (default: twice the CPUs, at least 4). A burst then
+   * waits a moment for containers that are warming up or finishing instead of cold-starting dozens
+   * of workers at once, which on a small machine starves every thread, the stack's HTTP included.
+   */
+  maxStarting?: number
 }
 
 interface Waiter {
@@ -254,10 +274,13 @@ export class ContainerPool {
   private idle = new Map<string, Container[]>()
   private all = new Set<Container>()
   private queue: Waiter[] = []
+  private starting = 0
+  private readonly maxStarting: number
   private reaper: NodeJS.Timeout
   private closed = false
 
   constructor(private readonly options: PoolOptions) {
+    this.maxStarting = options.maxStarting ?? Math.max(4, 2 * os.cpus().length)
     this.reaper = setInterval(() => this.reap(), Math.max(50, Math.min(options.idleMs / 2, 30_000)))
     this.reaper.unref()
   }
@@ -326,6 +349,7 @@ export class ContainerPool {
         next.grant(warm, false)
         continue
       }
+      if (this.starting >= this.maxStarting) return
       if (this.all.size >= this.options.maxContainers && !this.evictOneIdle()) return
       this.queue.shift()
       next.grant(this.spawn(next.request), true)
@@ -360,6 +384,11 @@ export class ContainerPool {
   private spawn(request: RunRequest): Container {
     const c = new Container(request)
     this.all.add(c)
+    this.starting++
+    c.onStarted = () => {
+      this.starting--
+      this.pump()
+    }
     return c
   }
 

@@ -180,3 +180,27 @@ test(`${COUNT} authenticated odd requests to State, I/O Events, ingress, runtime
   expect(families['4xx']).toBeGreaterThan(100)
   expect((await fetch(`${stack.baseUrl}/health`)).status).toBe(200)
 }, 300_000)
+
+describe('I/O Events management: the local token is bound to the local org', () => {
+  const headers = (org?: string): Record<string, string> => ({
+    authorization: `Bearer ${stack.config.imsToken}`,
+    'x-api-key': 'k',
+    ...(org === undefined ? {} : { 'x-ims-org-id': org }),
+  })
+  it.each([
+    ['GET', '/events/local-consumer/providers'],
+    ['GET', '/events/local-consumer/local-project/local-workspace/registrations'],
+    ['POST', '/events/local-consumer/local-project/local-workspace/providers'],
+    ['DELETE', '/events/local-consumer/local-project/local-workspace/registrations/x'],
+  ])('%s %s: 403 for another org, 401 without one, never reaching the handler', async (method, path) => {
+    const other = await fetch(`${stack.baseUrl}${path}`, { method, headers: headers('OTHER@AdobeOrg') })
+    expect(other.status).toBe(403)
+    expect(await other.json()).toEqual({
+      error: 'x-ims-org-id does not match the organization of the access token',
+    })
+    const none = await fetch(`${stack.baseUrl}${path}`, { method, headers: headers() })
+    expect(none.status).toBe(401)
+    const own = await fetch(`${stack.baseUrl}${path}`, { method, headers: headers(stack.config.imsOrgId) })
+    expect([200, 201, 204, 400, 404]).toContain(own.status)
+  })
+})
