@@ -203,14 +203,16 @@ class StackProcess {
     )
     this.child = child
     let out = ''
-    child.stdout.on('data', (d: Buffer) => {
-      if (out.length < 100_000) out += d.toString()
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      if (out.length < 100_000) out += d.toString()
-    })
+    let ready = false
+    // Only the tail is kept (for the error message); readiness is noticed as the output streams.
+    const take = (d: Buffer): void => {
+      out = (out + d.toString()).slice(-20_000)
+      if (out.includes('commerce-event-hub is running on')) ready = true
+    }
+    child.stdout?.on('data', take)
+    child.stderr?.on('data', take)
     const until = Date.now() + timeoutMs
-    while (!out.includes('commerce-event-hub is running on')) {
+    while (!ready) {
       if (child.exitCode !== null || Date.now() > until)
         throw new Error(`the stack did not start:\n${out.slice(-3000)}`)
       await sleep(100)

@@ -8,7 +8,9 @@
  * container fits, idle containers of other actions are removed, and if that is not enough the
  * activation is buffered until one is released): at most `maxContainers` live workers (warm and
  * busy together). Past the bound an activation waits in a FIFO queue; the time it waits is its
- * `waitTime`, and its time limit only starts once it runs. Without this bound a burst started one
+ * `waitTime`, and its time limit only starts once it runs. At most `maxStarting` containers load
+ * their bundle at once, so a burst reuses containers that free up instead of cold-starting dozens
+ * of workers together. Without these bounds a burst started one
  * thread per concurrent activation and kept every one warm (hundreds of threads, GBs of RSS, the
  * stack's own HTTP starved on a small machine).
  */
