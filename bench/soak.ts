@@ -26,7 +26,7 @@ const ROOT = path.resolve(__dirname, '..')
 const INGESTION_SECRET = 'whsec_' + Buffer.alloc(32, 7).toString('base64')
 const RECEIVER_SECRET = 'whsec_' + Buffer.alloc(32, 9).toString('base64')
 const NAMESPACE = '1234567-soak'
-const EVENT = 'be-observer.catalog_stock_update'
+const EVENT = 'be-observer.catalog_product_create'
 
 /** What one run does; every duration in ms. */
 export interface SoakOptions {
@@ -296,7 +296,7 @@ class Sender {
 
   private async sendUntilAcknowledged(uid: string, until: number): Promise<void> {
     const body = JSON.stringify({
-      data: { uid, event: EVENT, value: [{ sku: `SOAK-${uid.slice(-6)}`, source: 'default', quantity: 3 }] },
+      data: { uid, event: EVENT, value: { sku: `SOAK-${uid.slice(-12)}`, name: 'Soak tee', price: 1 } },
     })
     for (let attempt = 0; Date.now() < until; attempt++) {
       const headers = {
