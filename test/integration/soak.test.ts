@@ -15,7 +15,7 @@ beforeAll(async () => {
   report = await runSoak({
     events: 40,
     rate: 4,
-    drainMs: 90_000,
+    drainMs: 150_000,
     loadRate: 8,
     loadMs: 15_000,
     loadReceiverDelayMs: 1000,
