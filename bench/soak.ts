@@ -298,7 +298,8 @@ class Sender {
     const body = JSON.stringify({
       data: { uid, event: EVENT, value: { sku: `SOAK-${uid.slice(-12)}`, name: 'Soak tee', price: 1 } },
     })
-    for (let attempt = 0; Date.now() < until; attempt++) {
+    // The first try is always made; re-sends only while `until` has not passed.
+    for (let attempt = 0; attempt === 0 || Date.now() < until; attempt++) {
       const headers = {
         'content-type': 'application/json',
         ...signHeaders([INGESTION_SECRET], `msg_${randomUUID()}`, Math.floor(Date.now() / 1000), body),
