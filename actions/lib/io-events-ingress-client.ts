@@ -48,6 +48,9 @@ export interface EventsClientConfig {
   timeoutMs?: number
 }
 
+/** Default per-request timeout of the ingress client. */
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000
+
 /** The app's view of I/O Events. */
 export interface IoEventsIngressClient {
   /** Publishes one event; resolves with what ingress answered, rejects with an `UpstreamError`. */
@@ -116,7 +119,7 @@ export function createIngressClient(
   const httpOptions = {
     ...(config.baseUrl ? { eventsBaseURL: config.baseUrl.replace(/\/+$/, '') } : {}),
     ...(config.ingressUrl ? { eventsIngressURL: config.ingressUrl } : {}),
-    timeout: config.timeoutMs ?? 10_000,
+    timeout: config.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
     // No client-side retries: the webhook caller retries and the deterministic event id makes that safe.
     retries: 0,
   }

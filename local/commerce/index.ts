@@ -178,7 +178,7 @@ export async function createCommerceService(ctx: StackContext): Promise<Commerce
     const m = route.path.exec(restPath)!
     const pending: [string, Record<string, unknown>][] = []
     const c: RouteContext = {
-      params: m.slice(1).map((p) => decodeURIComponent(p)),
+      params: m.slice(1).map(decodePathParam),
       query: url.searchParams,
       body,
       store,
@@ -279,5 +279,14 @@ export async function createCommerceService(ctx: StackContext): Promise<Commerce
       await emitter.idle().catch(() => undefined)
       store.close()
     },
+  }
+}
+
+/** A path parameter, decoded; malformed percent-encoding matches no route (404), never a 500. */
+function decodePathParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new CommerceHttpError(404, 'Request does not match any route.')
   }
 }

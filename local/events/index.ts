@@ -52,14 +52,25 @@ export interface EventsService extends LocalService {
 /** Tuning for tests and benchmarks. */
 export interface EventsOptions {
   /**
-   * Concurrent delivery attempts (default `LOCAL_EVENTS_CONCURRENCY` or 32). Runtime allows 100
-   * concurrent activations per namespace, and each delivered event may invoke further actions.
+   * Concurrent delivery attempts (default `LOCAL_EVENTS_CONCURRENCY`, else `pipelineConcurrency`).
    */
   concurrency?: number
   clock?: Clock
 }
 
 const MAINTENANCE_EVERY_MS = 3600_000
+
+/**
+ * Default concurrent deliveries to runtime actions: each one holds two activations of the app's
+ * pipeline (consumer → entity handler, fan-out in-process), and the pipeline's stated share is at
+ * most a quarter of the namespace's concurrent activations (README "Backpressure") — one more for
+ * the sweeper. 12 with Runtime's 100 (25 activations); the rest stays free for ingestion and the
+ * admin API. (Measured: with half the namespace for the pipeline, a 20 events/s ingestion load
+ * met 429s on a 2-core machine.)
+ */
+export function pipelineConcurrency(namespaceLimit: number): number {
+  return Math.max(1, Math.floor((namespaceLimit / 4 - 1) / 2))
+}
 
 /** Creates the I/O Events service mounted at `/events` and `/ingress`. */
 export async function createEventsService(
@@ -75,7 +86,12 @@ export async function createEventsService(
   const shared: EventsDeps = { db, store, urls, config: ctx.config, clock, log: ctx.log }
   const traces = createTraceStore(bookkeeping)
   const engine = createDeliveryEngine({ ...shared, db: bookkeeping }, deps.runtime, traces, {
-    concurrency: options.concurrency ?? positiveInt(ctx.env.LOCAL_EVENTS_CONCURRENCY, 32),
+    concurrency:
+      options.concurrency ??
+      positiveInt(
+        ctx.env.LOCAL_EVENTS_CONCURRENCY,
+        pipelineConcurrency(positiveInt(ctx.env.LOCAL_CONCURRENT_LIMIT, 100)),
+      ),
   })
   const registrations = registrationRoutes(shared)
   const manifest = createManifestSync(ctx, store, registrations)

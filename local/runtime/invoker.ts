@@ -125,12 +125,13 @@ export class Invoker {
         bundlePath: build.bundlePath,
         // Runtime containers have a minimal env: no host secrets, no proxy settings.
         baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...owEnv },
-        env: {
+        // The deadline counts from when the activation runs, not from when it was queued.
+        env: (runStart) => ({
           ...owEnv,
           __OW_ACTIVATION_ID: activationId,
-          __OW_DEADLINE: String(start + action.limits.timeout),
+          __OW_DEADLINE: String(runStart + action.limits.timeout),
           __OW_TRANSACTION_ID: crypto.randomBytes(16).toString('hex'),
-        },
+        }),
         params,
         timeoutMs: action.limits.timeout,
         memoryMb: action.limits.memory,
@@ -146,7 +147,7 @@ export class Invoker {
     const end = Date.now()
     const annotations: ActivationRecord['annotations'] = [
       { key: 'path', value: `${namespace}/${action.name}` },
-      { key: 'waitTime', value: 0 },
+      { key: 'waitTime', value: outcome?.waitMs ?? 0 },
       { key: 'kind', value: action.runtime },
       { key: 'timeout', value: outcome?.kind === 'timeout' },
       {
@@ -161,15 +162,17 @@ export class Invoker {
     ]
     if (outcome?.cold && outcome.initMs !== undefined)
       annotations.push({ key: 'initTime', value: outcome.initMs })
+    // As in OpenWhisk, `start`/`duration` cover the run; the time queued for a container is `waitTime`.
+    const runStart = outcome?.startedAt ?? start
     const record: ActivationRecord = {
       namespace,
       name: action.actionName,
       version: '0.0.1',
       subject: namespace,
       activationId,
-      start,
+      start: runStart,
       end,
-      duration: end - start,
+      duration: end - runStart,
       response,
       logs,
       annotations,

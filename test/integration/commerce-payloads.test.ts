@@ -72,7 +72,7 @@ describe('real-shaped Commerce payloads through the consumer', () => {
   })
 
   const sent = COMMERCE_PAYLOADS.flatMap((c) => [
-    { c, type: c.code, registration: (r: RoutingStack) => r.registrations.get(UNUNPREFIXED_REGISTRATION)! },
+    { c, type: c.code, registration: (r: RoutingStack) => r.registrations.get(UNPREFIXED_REGISTRATION)! },
     {
       c,
       type: prefixedCommerceCode(c.code, PREFIX),

@@ -10,7 +10,7 @@ import { defineAction, type RequestContext } from '../../lib/action-entry'
 import { eventRegistry } from '../../lib/event-registry'
 import { createIdempotencyStore } from '../../lib/idempotency-store'
 import { createAccessTokenProvider } from '../../lib/ims-token'
-import { createIngressClient } from '../../lib/io-events-ingress-client'
+import { createIngressClient, DEFAULT_PUBLISH_TIMEOUT_MS } from '../../lib/io-events-ingress-client'
 import { openStateStore } from '../../lib/kv-store'
 import { createProviderResolver } from '../../lib/provider-resolver'
 import { valueSchemaFor } from '../../entities/value-schemas'
@@ -21,6 +21,20 @@ import { parseJsonBody, readBody, rejectInputOverrides } from './request'
 import { toIngestionResponse } from './respond'
 
 let warnedOpen = false
+
+/**
+ * The most a request works, whatever time the activation has left: the caller's 60 s web-action
+ * wait also covers the time the request was queued before the activation ran, and past that wait
+ * the platform answers 202 and the caller cannot know what was published.
+ */
+export const INGESTION_WORK_BUDGET_MS = 40_000
+/** Kept for answering after the last step (serialising, the platform's response path). */
+const ANSWER_MARGIN_MS = 2_000
+
+/** When the request's work must be over: the budget, or less when the activation ends sooner. */
+function workUntil(now: number, remainingMs: number): number {
+  return now + Math.max(0, Math.min(INGESTION_WORK_BUDGET_MS, remainingMs - ANSWER_MARGIN_MS))
+}
 
 /**
  * Everything decided before configuration is read: method, size, input overrides, authentication,
@@ -60,8 +74,12 @@ export const main = defineAction({
     },
     kv: { container: () => openStateStore() },
   },
-  handler: async ({ request: doc, config, deps, clock, logger }) => {
+  handler: async ({ request: doc, config, deps, clock, logger, deadline }) => {
     const result = await ingest(doc, {
+      budget: {
+        until: workUntil(clock.now(), deadline.remainingMs()),
+        publishMs: DEFAULT_PUBLISH_TIMEOUT_MS,
+      },
       registry: eventRegistry,
       valueSchemaFor,
       idempotency: createIdempotencyStore(deps.kv),

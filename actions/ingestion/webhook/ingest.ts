@@ -7,6 +7,11 @@
  * the event, so a failed publish is retried by the caller and never half-done. In a batch every
  * item is independent: valid items are published even when others are invalid, and the outcome
  * of each is reported.
+ *
+ * Time: the request never meets the platform's 60 s web-action wait (past it the caller gets a
+ * 202 and nothing tells it whether the event was published). With a `budget`, a step starts only
+ * when it can finish in time; an event that could not be published answers 503 with Retry-After,
+ * and was not published at all.
  */
 import type { Clock } from '../../lib/clock'
 import { mapBounded } from '../../lib/bounded-concurrency'
@@ -27,6 +32,24 @@ export interface IngestDeps extends ValidationDeps {
   logger: Logger
   /** Parallel publishes within a batch (default 25: 100 items × 8–10 s worst case stays under 60 s). */
   concurrency?: number
+  /**
+   * The request's time budget: `until` (epoch ms) by which every started step has finished, and
+   * `publishMs`, the longest one publish can take (the ingress client's timeout). A publish is only
+   * started when it can finish before `until`; the others answer 503 "retry" and are not published
+   * (default: no bound, for scripts and unit tests that do not care).
+   */
+  budget?: { until: number; publishMs: number }
+}
+
+/** 503 of an event the request had no time left to publish (answered with Retry-After). */
+export class OutOfTimeError extends HttpError {
+  constructor() {
+    super(
+      503,
+      'Not published: the request ran out of time before this event could be published; re-send it (nothing was published for it)',
+    )
+    this.expose = true
+  }
 }
 
 /** A handled event: published, published without a consumer, or recognised as a duplicate. */
@@ -98,8 +121,21 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
   }
 
   const concurrency = deps.concurrency ?? 25
+  const budget = deps.budget
+  /** True when a step that takes up to `ms` can still finish within the budget. */
+  const fits = (ms: number): boolean => !budget || deps.clock.now() + ms <= budget.until
+  const outOfTime = (ev: ValidEvent): void => {
+    outcomes.set(ev.index, {
+      index: ev.index,
+      uid: ev.uid,
+      type: ev.type,
+      status: 'failed',
+      error: new OutOfTimeError(),
+    })
+  }
   const toPublish: ValidEvent[] = []
   await mapBounded([...firstByUid.values()], concurrency, async (ev) => {
+    if (!fits(budget?.publishMs ?? 0)) return outOfTime(ev)
     let seen = false
     try {
       seen = (await deps.idempotency.get(ev.uid)) !== undefined
@@ -119,8 +155,15 @@ export async function ingest(doc: unknown, deps: IngestDeps): Promise<IngestResu
   })
 
   if (toPublish.length) {
-    const providerId = await deps.providers.resolve('backoffice')
+    if (!fits(budget?.publishMs ?? 0)) {
+      for (const ev of toPublish) outOfTime(ev)
+      toPublish.length = 0
+    }
+    const providerId = toPublish.length ? await deps.providers.resolve('backoffice') : ''
     await mapBounded(toPublish, concurrency, async (ev) => {
+      // Never start a publish that could outlive the budget: it would be answered 503 while it
+      // may still reach I/O Events (the caller's re-send would then publish the same id twice).
+      if (!fits(budget?.publishMs ?? 0)) return outOfTime(ev)
       const now = deps.clock.now()
       const cloudEvent = buildCloudEvent({ uid: ev.uid, type: ev.type, value: ev.value, providerId, now })
       let status: PublishOutcome

@@ -13,6 +13,17 @@ import { describeError } from '../../lib/errors'
 import { successResponse, type ErrorResponse, type SuccessResponse } from '../../lib/responses'
 import type { IngestResult, ItemOutcome } from './ingest'
 
+/**
+ * Seconds a caller should wait before re-sending after a 503 (`Retry-After`): long enough for a
+ * transient I/O Events failure or a busy namespace to pass, short enough not to hold events back.
+ */
+export const RETRY_AFTER_SECONDS = 5
+
+/** A 503 tells the caller when to re-send. */
+function retryHeaders(statusCode: number): { headers?: Record<string, string> } {
+  return statusCode === 503 ? { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } } : {}
+}
+
 /** Success messages by outcome. */
 const MESSAGES = {
   published: 'Event published successfully',
@@ -34,7 +45,16 @@ export type BatchEntry =
 
 /** A batch that was not entirely successful: the error shape, plus the per-item entries. */
 export interface BatchErrorResponse {
-  error: { statusCode: number; body: { error: string; items: BatchEntry[] } }
+  error: {
+    statusCode: number
+    headers?: Record<string, string>
+    body: { error: string; items: BatchEntry[] }
+  }
+}
+
+/** A single event's error answer (`Retry-After` on a 503). */
+export interface SingleErrorResponse {
+  error: ErrorResponse['error'] & { headers?: Record<string, string> }
 }
 
 function entryOf(o: ItemOutcome): BatchEntry {
@@ -70,11 +90,12 @@ function batchStatus(entries: BatchEntry[]): number {
 /** The web action response of an ingestion result. */
 export function toIngestionResponse(
   result: IngestResult,
-): SuccessResponse<ItemResponse | BatchEntry[]> | ErrorResponse | BatchErrorResponse {
+): SuccessResponse<ItemResponse | BatchEntry[]> | SingleErrorResponse | BatchErrorResponse {
   const entries = result.outcomes.map(entryOf)
   if (!result.batch) {
     const e = entries[0]
-    if ('error' in e) return { error: { statusCode: e.statusCode, body: { error: e.error } } }
+    if ('error' in e)
+      return { error: { statusCode: e.statusCode, ...retryHeaders(e.statusCode), body: { error: e.error } } }
     return successResponse(e.type, e.response)
   }
   const failed = entries.filter((e) => 'error' in e).length
@@ -87,6 +108,7 @@ export function toIngestionResponse(
   return {
     error: {
       statusCode,
+      ...retryHeaders(statusCode),
       body: { error: `${failed} of ${entries.length} events failed: ${advice}`, items: entries },
     },
   }

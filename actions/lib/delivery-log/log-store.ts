@@ -121,12 +121,28 @@ export interface DeliveryLogStore {
     scan?: boolean
   }): Promise<IndexReport>
   /**
-   * Takes the sweeper's lease for `ttlMs` unless another owner holds an unexpired one. Best effort
-   * where the backend has no conditional write (State: put, then re-read; last write wins).
+   * Takes the sweeper's lease for `ttlMs` unless another owner holds an unexpired one, with the
+   * next fencing token (generation). Where the backend has no conditional write (State) it puts,
+   * waits for `settle` (long enough for a competitor's put that raced it to land), then re-reads:
+   * the last writer wins and the other learns it lost. Undefined when not acquired.
    */
-  acquireLease(owner: string, nowMs: number, ttlMs: number): Promise<boolean>
+  acquireLease(
+    owner: string,
+    nowMs: number,
+    ttlMs: number,
+    settle: () => Promise<void>,
+  ): Promise<Lease | undefined>
+  /** The lease as stored now (the fencing check before each send and write). */
+  readLease(): Promise<Lease | undefined>
   /** Gives the lease back (only when `owner` still holds it). */
   releaseLease(owner: string): Promise<void>
+}
+
+/** The sweeper's lease: who holds it, its fencing token (grows with every acquisition), until when. */
+export interface Lease {
+  owner: string
+  token: number
+  until: number
 }
 
 /** Thrown by `query` for a cursor it did not issue (a 400 for the caller). */

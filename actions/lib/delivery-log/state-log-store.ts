@@ -15,6 +15,7 @@ import {
   BadCursorError,
   type DeliveryLogStore,
   type DueDelivery,
+  type Lease,
   type LogEntry,
   type LogFilter,
   type LogPage,
@@ -253,24 +254,39 @@ export function createStateLogStore(options: StateLogStoreOptions): DeliveryLogS
       return refreshStateIndex({ store, cache, retentionSeconds, readHead, readDoc }, opts)
     },
 
-    async acquireLease(owner, nowMs, ttlMs) {
-      const raw = await store.get(INDEX_KEYS.lease)
-      const held = raw ? (JSON.parse(raw) as { owner: string; until: number }) : undefined
-      if (held && held.owner !== owner && held.until > nowMs) return false
-      await store.put(
-        INDEX_KEYS.lease,
-        JSON.stringify({ owner, until: nowMs + ttlMs }),
-        Math.ceil(ttlMs / 1000) + 60,
-      )
-      // Last write wins: re-read to see whether a concurrent run overwrote us (best effort; see sweep.ts).
-      const check = await store.get(INDEX_KEYS.lease)
-      return check !== undefined && (JSON.parse(check) as { owner: string }).owner === owner
+    async acquireLease(owner, nowMs, ttlMs, settle) {
+      const held = parseLease(await store.get(INDEX_KEYS.lease))
+      if (held && held.owner !== owner && held.until > nowMs) return undefined
+      const lease: Lease = { owner, token: (held?.token ?? 0) + 1, until: nowMs + ttlMs }
+      await store.put(INDEX_KEYS.lease, JSON.stringify(lease), Math.ceil(ttlMs / 1000) + 60)
+      // Last write wins: after the settle time a competitor's racing put has landed; re-read.
+      await settle()
+      const check = parseLease(await store.get(INDEX_KEYS.lease))
+      return check && check.owner === owner && check.token === lease.token ? check : undefined
+    },
+
+    async readLease() {
+      return parseLease(await store.get(INDEX_KEYS.lease))
     },
 
     async releaseLease(owner) {
-      const raw = await store.get(INDEX_KEYS.lease)
-      if (raw && (JSON.parse(raw) as { owner: string }).owner === owner) await store.delete(INDEX_KEYS.lease)
+      // Only the holder gives it back, by expiring it: the token stays, so tokens only ever grow.
+      const held = parseLease(await store.get(INDEX_KEYS.lease))
+      if (held?.owner === owner)
+        await store.put(INDEX_KEYS.lease, JSON.stringify({ ...held, until: 0 }), 3600)
     },
+  }
+}
+
+/** Reads a stored lease; an unreadable one counts as none (it expires anyway). */
+function parseLease(raw: string | undefined): Lease | undefined {
+  if (!raw) return undefined
+  try {
+    const v = JSON.parse(raw) as Partial<Lease>
+    if (typeof v.owner !== 'string' || typeof v.until !== 'number') return undefined
+    return { owner: v.owner, token: typeof v.token === 'number' ? v.token : 0, until: v.until }
+  } catch {
+    return undefined
   }
 }
 

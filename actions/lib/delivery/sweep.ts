@@ -8,16 +8,20 @@
  * (due `now + lease`), attempt, write the outcome → apply the records it wrote to the index
  * (no scan) → release the lease.
  *
- * Double sends (best effort, no conditional put on State): overlapping runs are kept apart by
- * the lease (put, then re-read; two runs that both put within one round trip can both believe
- * they hold it). Within a run, a record is re-read before its claim is written, so a delivery an
- * admin retried meanwhile is not sent again. Remaining window: two runs that both won the lease
- * AND both read the record before either claim landed (milliseconds); receivers see the same
- * `webhook-id` and can drop the duplicate. A run that dies after claiming leaves the record due
- * at `now + lease`: the next run after that retries it.
+ * Overlapping runs never work on the same deliveries: a lease with expiry AND fencing. The lease
+ * (`acquireLease`) carries a token that grows with every acquisition; State has no conditional
+ * put, so the run puts it, waits a settle time (at least twice what its own read + put took, so a
+ * competitor's racing put has landed however slow State is) and re-reads: the last writer holds
+ * it. Before each send and before each record write the run re-reads the lease (`fence`): if the
+ * owner or token changed, or too little of it is left for the send and the write, the run has
+ * lost it and stops at once (what it did not do stays due for the holder). The order per delivery
+ * is re-read record → write claim (due `now + lease`) → fence → send → fence → write outcome, so a
+ * run that took the lease over sees the claim and leaves the delivery alone. A run that dies (or
+ * is fenced off) after claiming leaves the record due at `now + lease`: a later run retries it,
+ * and that receiver may see that attempt twice (`webhook-id` + `attempt` identify it).
  */
 import type { Logger } from '../logger'
-import type { DeliveryLogStore, DueDelivery, IndexReport } from '../delivery-log/log-store'
+import type { DeliveryLogStore, DueDelivery, IndexReport, Lease } from '../delivery-log/log-store'
 import type { DeliveryRecord } from '../delivery-log/delivery-record'
 import { SCHEDULED_STATUSES } from '../delivery-log/log-keys'
 import type { SubscriptionStore } from '../subscriptions/subscription-store'
@@ -81,6 +85,8 @@ export interface SweepSummary {
   index?: IndexReport
   /** True when another run held the lease: this one did nothing. */
   skipped?: boolean
+  /** True when the run lost its lease part-way and stopped (the rest is left to the holder). */
+  leaseLost?: boolean
 }
 
 /** The body a retry sends: the stored payload, or the full body kept apart for a truncated record. */
@@ -92,10 +98,35 @@ export async function payloadForRetry(record: DeliveryRecord, logs: DeliveryLogS
   return minimalBody(formatOf(record), record, webhookIdOf(record))
 }
 
-type Tally = Omit<SweepSummary, 'due' | 'deferred' | 'maintenance' | 'index' | 'skipped'>
+type Tally = Omit<SweepSummary, 'due' | 'deferred' | 'maintenance' | 'index' | 'skipped' | 'leaseLost'>
+
+/** Thrown by the fencing check: another run holds the lease now; this one must stop. */
+class LeaseLostError extends Error {}
+
+/** Smallest settle wait between putting the lease and re-reading it. */
+const LEASE_SETTLE_MIN_MS = 100
+
+/** The fencing check: throws LeaseLostError unless `lease` is still ours with `needMs` left. */
+type Fence = (needMs: number) => Promise<void>
+
+function fenceFor(deps: SweepDeps, lease: Lease): Fence {
+  return async (needMs) => {
+    const now = await deps.logs.readLease()
+    if (
+      !now ||
+      now.owner !== lease.owner ||
+      now.token !== lease.token ||
+      now.until < deps.clock.now() + needMs
+    )
+      throw new LeaseLostError(
+        now && now.owner !== lease.owner ? 'another run took the lease' : 'the lease expired or is too short',
+      )
+  }
+}
 
 async function retryOne(
   deps: SweepDeps,
+  fence: Fence,
   d: DueDelivery,
   sub: Subscription | undefined,
   tally: Tally,
@@ -120,6 +151,7 @@ async function retryOne(
     return
   }
   if (!sub) {
+    await fence(WRITE_RESERVE_MS)
     const orphan: DeliveryRecord = {
       ...record,
       status: 'failed',
@@ -137,8 +169,10 @@ async function retryOne(
     updatedAt: new Date(now).toISOString(),
     nextAttemptAt: new Date(now + deps.leaseMs).toISOString(),
   }
+  await fence(deps.timeoutMs + 2 * WRITE_RESERVE_MS)
   await logs.write(claimed, 'sweeper')
   const payload = await payloadForRetry(record, logs)
+  await fence(deps.timeoutMs + WRITE_RESERVE_MS)
   const result = await attemptDelivery(
     deps,
     sub,
@@ -148,6 +182,7 @@ async function retryOne(
   )
   const updated = applyAttempt(claimed, result, deps.retry, clock.now(), deps.random)
   try {
+    await fence(WRITE_RESERVE_MS)
     await logs.write(updated, 'sweeper')
     written.push(updated)
   } catch (err) {
@@ -187,9 +222,14 @@ async function maintain(
 export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<SweepSummary> {
   const { clock, logs } = deps
   const leaseMs = Math.max(0, deps.deadlineMs - clock.now()) + deps.timeoutMs + WRITE_RESERVE_MS
-  const held = await logs.acquireLease(deps.runId, clock.now(), leaseMs).catch((err: unknown) => {
-    throw stateUnavailable(err)
-  })
+  const t0 = clock.now()
+  const lease = await logs
+    .acquireLease(deps.runId, t0, leaseMs, () =>
+      clock.sleep(Math.max(LEASE_SETTLE_MIN_MS, 2 * (clock.now() - t0))),
+    )
+    .catch((err: unknown) => {
+      throw stateUnavailable(err)
+    })
   const tally: Tally = {
     attempted: 0,
     delivered: 0,
@@ -200,7 +240,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
     claimedElsewhere: 0,
     orphaned: 0,
   }
-  if (!held) {
+  if (!lease) {
     deps.logger.info('sweep skipped: another run holds the lease')
     return { due: 0, ...tally, deferred: 0, skipped: true }
   }
@@ -222,20 +262,39 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
     const batch = due.slice(0, deps.batchSize)
     let deferred = due.length - batch.length
     const written: DeliveryRecord[] = []
+    const fence = fenceFor(deps, lease)
+    let lost: LeaseLostError | undefined
     await mapBounded(batch, deps.concurrency, async (d) => {
-      if (clock.now() + deps.timeoutMs + WRITE_RESERVE_MS > deps.deadlineMs) {
+      if (lost || clock.now() + deps.timeoutMs + WRITE_RESERVE_MS > deps.deadlineMs) {
         deferred++
         return
       }
       try {
-        await retryOne(deps, d, byId.get(d.subscriptionId), tally, written)
+        await retryOne(deps, fence, d, byId.get(d.subscriptionId), tally, written)
       } catch (err) {
+        if (err instanceof LeaseLostError) {
+          lost ??= err
+          deferred++
+          return
+        }
         // A state error on one delivery must not stop the run; it is still due for the next run.
         deps.logger.error('retry failed', { deliveryId: d.id, error: (err as Error).message })
       }
     })
-    if (written.length) await logs.refreshIndex({ nowMs: clock.now(), updated: written, scan: false })
     const summary: SweepSummary = { due: due.length, ...tally, deferred, ...(index ? { index } : {}) }
+    if (lost) {
+      // The index and maintenance are the holder's now: nothing more is written by this run.
+      deps.logger.warn('sweep stopped: lease lost', { reason: lost.message, ...summary, index: undefined })
+      return { ...summary, leaseLost: true }
+    }
+    // The index is written only while the lease is still ours (else the next pass catches up).
+    const stillHeld =
+      written.length > 0 &&
+      (await fence(WRITE_RESERVE_MS).then(
+        () => true,
+        () => false,
+      ))
+    if (stillHeld) await logs.refreshIndex({ nowMs: clock.now(), updated: written, scan: false })
     if (options.maintenance) summary.maintenance = await maintain(deps, subs)
     deps.logger.info('sweep', { ...summary, maintenance: undefined, index: undefined })
     return summary

@@ -295,6 +295,7 @@ describe('ingest: a single event', () => {
     expect(await run(h, { data: product('u1') })).toEqual({
       error: {
         statusCode: 503,
+        headers: { 'retry-after': '5' },
         body: { error: 'Publishing to Adobe I/O Events failed (ingress answered 500); retry later' },
       },
     })
@@ -308,7 +309,11 @@ describe('ingest: a single event', () => {
     const h = harness()
     h.failFor.set('u1', new Error('socket hang up at 10.0.0.1'))
     expect(await run(h, { data: product('u1') })).toEqual({
-      error: { statusCode: 503, body: { error: 'Publishing to Adobe I/O Events failed; retry later' } },
+      error: {
+        statusCode: 503,
+        headers: { 'retry-after': '5' },
+        body: { error: 'Publishing to Adobe I/O Events failed; retry later' },
+      },
     })
   })
 
@@ -454,5 +459,67 @@ describe('ingest: a batch', () => {
     })
     expect(h.published).toEqual([])
     expect(h.store.dump().size).toBe(0)
+  })
+})
+
+describe("ingest: the time budget (never meets the platform's 60 s web-action wait)", () => {
+  const OUT_OF_TIME =
+    'Not published: the request ran out of time before this event could be published; re-send it (nothing was published for it)'
+
+  /** A publisher whose every publish takes `ms` of the fake clock, one at a time. */
+  function slowHarness(ms: number): Harness {
+    const h = harness()
+    const publish = h.deps.publisher.publish
+    h.deps = {
+      ...h.deps,
+      concurrency: 1,
+      publisher: {
+        publish: async (ev) => {
+          h.clock.t += ms
+          return publish(ev)
+        },
+      },
+    }
+    return h
+  }
+
+  it('answers 503 with Retry-After and publishes nothing when no publish can finish in time', async () => {
+    const h = slowHarness(1000)
+    h.deps.budget = { until: NOW + 9_999, publishMs: 10_000 }
+    expect(await run(h, { data: product('u1') })).toEqual({
+      error: { statusCode: 503, headers: { 'retry-after': '5' }, body: { error: OUT_OF_TIME } },
+    })
+    expect(h.published).toEqual([])
+    expect(h.store.dump().size).toBe(0)
+  })
+
+  it.each([
+    ['every publish fits', 30_000, [200, 200, 200]],
+    ['the third publish would outlive the budget', 17_000, [200, 200, 503]],
+    ['only the first fits', 13_000, [200, 503, 503]],
+  ])('in a batch: %s', async (_name, budgetMs, statuses) => {
+    // Each publish takes 4 s and may take up to 10 s: one starts only with 10 s left.
+    const h = slowHarness(4_000)
+    h.deps.budget = { until: NOW + budgetMs, publishMs: 10_000 }
+    const body = { data: [product('b1'), product('b2'), product('b3')] }
+    const res = (await run(h, body)) as Record<string, any>
+    const items = res.error ? res.error.body.items : res.body.response
+    expect(items.map((i: { statusCode: number }) => i.statusCode)).toEqual(statuses)
+    const published = statuses.filter((s) => s === 200).length
+    expect(h.published.map((e) => e.id)).toEqual(['b1', 'b2', 'b3'].slice(0, published).map(eventIdFor))
+    if (published < 3) {
+      expect(res.error.statusCode).toBe(503)
+      expect(res.error.headers).toEqual({ 'retry-after': '5' })
+      expect(items.slice(published).map((i: { error: string }) => i.error)).toEqual(
+        statuses.slice(published).map(() => OUT_OF_TIME),
+      )
+    }
+    // The re-send with a fresh budget publishes only what was missing.
+    h.deps.budget = { until: h.clock.t + 60_000, publishMs: 10_000 }
+    const again = (await run(h, body)) as { body: { response: { response: { message: string } }[] } }
+    expect(again.body.response.map((i) => i.response.message)).toEqual(
+      statuses.map((s) => (s === 200 ? 'Duplicate ignored' : 'Event published successfully')),
+    )
+    expect(h.published).toHaveLength(3)
   })
 })
