@@ -64,6 +64,12 @@ export interface SoakReport {
     delivered: number
     deliveries: number
     duplicates: number
+    /**
+     * Of `duplicates`, the copies whose first copy arrived before a kill -9 and this one after it:
+     * a delivery in flight when the stack died (sent, its outcome not yet recorded) is sent again
+     * with the same attempt number — at-least-once, bounded by what was in flight at the kill.
+     */
+    duplicatesAcrossKill: number
     duplicatePercent: number
     lost: number
     lostIds: string[]
@@ -107,6 +113,8 @@ class Receiver {
   /** event id → times of 2xx answers. */
   readonly deliveredAt = new Map<string, number>()
   readonly seen = new Map<string, number>()
+  /** `webhook-id#attempt` → arrival time of each copy. */
+  readonly seenAt = new Map<string, number[]>()
   deliveries = 0
   private server?: http.Server
   private sockets = new Set<net.Socket>()
@@ -148,6 +156,7 @@ class Receiver {
     this.deliveries++
     const key = `${String(req.headers['webhook-id'])}#${safeAttempt(body)}`
     this.seen.set(key, (this.seen.get(key) ?? 0) + 1)
+    this.seenAt.set(key, [...(this.seenAt.get(key) ?? []), Date.now()])
     const mode = this.mode
     if (mode === 'fail') {
       res.writeHead(500).end('soak: failing')
@@ -381,7 +390,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const ids: string[] = []
     const at = (fraction: number): number => Date.now() + fraction * sendMs
     let kills = 0
+    const killTimes: number[] = []
     const restart = async (): Promise<void> => {
+      killTimes.push(Date.now())
       await stack.kill()
       kills++
       await stack.start()
@@ -430,6 +441,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       (uid) => receiver.deliveredAt.get(eventIdFor(uid))! - sender.ackAt.get(uid)!,
     )
     const duplicates = [...receiver.seen.values()].reduce((s, n) => s + n - 1, 0)
+    const duplicatesAcrossKill = [...receiver.seenAt.values()].reduce(
+      (sum, times) =>
+        sum + times.slice(1).filter((t) => killTimes.some((k) => times[0] <= k && k <= t)).length,
+      0,
+    )
     const lostIds = undelivered()
     const chaosReport: SoakReport['chaos'] = {
       sent: ids.length,
@@ -437,6 +453,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       delivered: deliveredIds.length,
       deliveries: receiver.deliveries,
       duplicates,
+      duplicatesAcrossKill,
       duplicatePercent: receiver.deliveries
         ? Number(((100 * duplicates) / receiver.deliveries).toFixed(2))
         : 0,
