@@ -2,7 +2,8 @@
  * The admin UI in real headless Chromium (Debian's chromium driven by playwright-core) against the
  * local stack, with a real receiver: create a webhook with two additional fields, see deliveries
  * carry them, a failing receiver's failed rows and error text, retry one row and the rest in bulk,
- * export to a JSON download, switch a webhook off, the secret shown once, event data as text.
+ * export to a JSON download, switch a webhook off, the secret shown once, event data as text,
+ * a webhook's format, retry schedule and content filter edited through the form.
  * The listing comes from the index the sweeper keeps ("Freshness of the logs"): the test runs the
  * sweeper itself (as publisher-admin.test.ts does) instead of waiting for the minute alarm.
  * Every page is screenshotted into test-artifacts/admin-ui-*.png.
@@ -277,6 +278,76 @@ describe('admin UI in the browser', () => {
     expect(await alert.textContent()).toMatch(/url/i)
     await browser.screenshot('admin-ui-webhooks-error')
     await form.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  test('format, retry schedule and filter: saved exactly, shown, reset, removed; a filter typo is the API error in place', async () => {
+    const filter = { sku: ['OPT-1', 'OPT-2'], price: { exists: true } }
+    await tab('Webhooks')
+    await page.getByRole('button', { name: 'Add webhook' }).click()
+    const form = page.getByRole('form', { name: 'Add webhook' })
+    await form.getByRole('textbox', { name: 'Name' }).fill('Options receiver')
+    await form.getByRole('textbox', { name: 'URL' }).fill(receiver.url)
+    await form.getByRole('checkbox', { name: CODE, exact: true }).check()
+    await form.getByRole('button', { name: /Payload format/ }).click()
+    await page.getByRole('option', { name: 'virto', exact: true }).click()
+    await form.getByRole('textbox', { name: 'Retry schedule' }).fill('5s, 5m, 1h')
+    await form.getByRole('textbox', { name: 'Retry jitter' }).fill('0.2')
+    const filterBox = form.getByRole('textbox', { name: 'Content filter (JSON)' })
+    // Text that is not JSON is refused in the field itself and nothing is sent.
+    await filterBox.fill('{"sku": ')
+    await form.getByText(/Not valid JSON/).waitFor()
+    await filterBox.fill(JSON.stringify(filter, null, 2))
+    await browser.screenshot('admin-ui-webhooks-options-form')
+    await form.getByRole('button', { name: 'Create webhook' }).click()
+    await page.getByRole('textbox', { name: 'Secret' }).waitFor()
+    await page.getByRole('button', { name: 'Done' }).click()
+
+    const created = (await ps.admin('subscriptions', 'get')).json.items.find(
+      (s: { name: string }) => s.name === 'Options receiver',
+    )
+    const path = `/${created.id}`
+    const saved = (await ps.admin('subscriptions', 'get', path)).json
+    expect([saved.format, saved.retry, saved.filter]).toEqual([
+      'virto',
+      { schedule: ['5s', '5m', '1h'], jitter: 0.2 },
+      filter,
+    ])
+    const cell = page.locator(`tr[data-id="${created.id}"] .ceh-options`)
+    await cell.getByText('format: virto').waitFor()
+    expect(await cell.locator('div').allTextContents()).toEqual([
+      'format: virto',
+      'retry: 5s, 5m, 1h ±0.2',
+      `filter: ${JSON.stringify(filter)}`,
+    ])
+
+    // Edit: the form opens with the saved options; a filter path typo is the API's 400, in place.
+    await page.getByRole('button', { name: 'Edit Options receiver' }).click()
+    const edit = page.getByRole('form', { name: 'Edit webhook' })
+    const schedule = edit.getByRole('textbox', { name: 'Retry schedule' })
+    expect(await schedule.inputValue()).toBe('5s, 5m, 1h')
+    expect(
+      JSON.parse(await edit.getByRole('textbox', { name: 'Content filter (JSON)' }).inputValue()),
+    ).toEqual(filter)
+    await edit.getByRole('textbox', { name: 'Content filter (JSON)' }).fill('{"skuu": "OPT-1"}')
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    const alert = page.locator('.ceh-error').filter({ hasText: 'The change was not saved' })
+    await alert.waitFor()
+    expect(await alert.textContent()).toMatch(/filter.*"skuu"/)
+    await browser.screenshot('admin-ui-webhooks-options-error')
+    expect((await ps.admin('subscriptions', 'get', path)).json.filter).toEqual(filter)
+
+    // Reset puts the saved options back; emptied schedule and filter remove them (PATCH null).
+    await schedule.fill('1m')
+    await edit.getByRole('button', { name: 'Reset' }).click()
+    expect(await schedule.inputValue()).toBe('5s, 5m, 1h')
+    expect(await edit.getByRole('textbox', { name: 'Retry jitter' }).inputValue()).toBe('0.2')
+    await schedule.fill('')
+    await edit.getByRole('textbox', { name: 'Content filter (JSON)' }).fill('')
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    await edit.waitFor({ state: 'detached' })
+    const after = (await ps.admin('subscriptions', 'get', path)).json
+    expect([after.format, after.retry.default, after.filter]).toEqual(['virto', true, undefined])
+    await cell.getByText('filter: none').waitFor()
   })
 
   test('Overview and Debug Tracing pages', async () => {

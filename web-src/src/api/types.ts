@@ -86,6 +86,20 @@ export interface SubscriptionStats {
   lastError?: string
 }
 
+/** Body formats a subscription can receive (README "Subscription options"). */
+export const FORMATS = ['ids', 'virto', 'cloudevents'] as const
+export type PayloadFormat = (typeof FORMATS)[number]
+
+/** A retry policy as GET shows it: the subscription's own, or the app-wide one marked `default`. */
+export interface RetrySetting {
+  schedule: string[]
+  jitter?: number
+  default?: true
+}
+
+/** A content filter: path → value | [values] | {exists}. */
+export type ContentFilter = Record<string, unknown>
+
 /** A subscription as the API shows it (no secrets). */
 export interface Subscription {
   id: string
@@ -94,6 +108,9 @@ export interface Subscription {
   url: string
   active: boolean
   fields: string[]
+  format?: PayloadFormat
+  retry?: RetrySetting
+  filter?: ContentFilter
   auth?: { type: 'basic' | 'bearer' | 'header'; name?: string }
   createdAt: string
   updatedAt: string

@@ -1,7 +1,8 @@
 /**
  * Add/edit form of a webhook subscription: name, URL, event codes from the catalogue, up to ten
- * additional fields offered from those events' known fields, auth header, active. Reset puts back
- * the values the form opened with. Auth values are write-only (the API never returns them): on
+ * additional fields offered from those events' known fields, payload format, retry schedule,
+ * content filter (./webhook-options.ts), auth header, active. Reset puts back the values the form
+ * opened with. Auth values are write-only (the API never returns them): on
  * edit, the auth is sent only when changed.
  */
 import {
@@ -13,12 +14,14 @@ import {
   Item,
   Picker,
   Switch,
+  TextArea,
   TextField,
 } from '@adobe/react-spectrum'
 import { useState, type FormEvent, type ReactElement } from 'react'
 import type { SpectrumCheckboxProps as CheckboxProps } from '@adobe/react-spectrum'
-import type { Subscription } from '../api/types'
+import { FORMATS, type PayloadFormat, type Subscription } from '../api/types'
 import { CATALOGUE, fieldsFor } from '../catalogue'
+import { filterOf, filterText, jitterText, NO_RETRIES, retryOf, scheduleText } from './webhook-options'
 
 const MAX_FIELDS = 10
 
@@ -28,6 +31,10 @@ interface FormValues {
   eventTypes: string[]
   fields: string[]
   active: boolean
+  format: PayloadFormat
+  retrySchedule: string
+  retryJitter: string
+  filter: string
   authType: '' | 'bearer' | 'basic' | 'header' | 'keep'
   authName: string
   authValue: string
@@ -41,6 +48,10 @@ function initialOf(sub?: Subscription): FormValues {
     eventTypes: sub?.eventTypes ?? [],
     fields: sub?.fields ?? [],
     active: sub?.active ?? true,
+    format: sub?.format ?? 'ids',
+    retrySchedule: scheduleText(sub?.retry),
+    retryJitter: jitterText(sub?.retry),
+    filter: filterText(sub?.filter),
     authType: sub?.auth ? 'keep' : '',
     authName: '',
     authValue: '',
@@ -48,15 +59,22 @@ function initialOf(sub?: Subscription): FormValues {
   }
 }
 
-/** The request body the form's values make (create: everything; edit: auth only when changed). */
-function bodyOf(v: FormValues, editing: boolean): Record<string, unknown> {
+/**
+ * The request body the form's values make (create: everything set; edit: auth only when changed,
+ * and `null` for an emptied retry schedule or filter, which removes it).
+ */
+function bodyOf(v: FormValues, editing: boolean, filter: object | null): Record<string, unknown> {
   const body: Record<string, unknown> = {
     name: v.name,
     url: v.url,
     eventTypes: v.eventTypes,
     fields: v.fields,
     active: v.active,
+    format: v.format,
   }
+  const retry = retryOf(v.retrySchedule, v.retryJitter)
+  if (retry || editing) body.retry = retry
+  if (filter || editing) body.filter = filter
   if (v.authType === 'bearer') body.auth = { type: 'bearer', token: v.authValue }
   else if (v.authType === 'basic') body.auth = { type: 'basic', username: v.authUser, password: v.authValue }
   else if (v.authType === 'header') body.auth = { type: 'header', name: v.authName, value: v.authValue }
@@ -79,9 +97,11 @@ export function WebhookForm(props: {
   const known = fieldsFor(v.eventTypes)
   // Fields chosen earlier but not known for the current events stay listed (they may be custom paths).
   const offered = [...new Set([...known, ...v.fields])]
+  const filter = filterOf(v.filter)
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    props.onSave(bodyOf(v, editing))
+    // Text that is not a JSON object cannot be sent; the field says why.
+    if ('value' in filter) props.onSave(bodyOf(v, editing, filter.value))
   }
   const authItems = [
     ...(props.subscription?.auth
@@ -143,6 +163,42 @@ export function WebhookForm(props: {
             </Checkbox>
           ))}
         </CheckboxGroup>
+        <Picker
+          label="Payload format"
+          selectedKey={v.format}
+          onSelectionChange={(k) => set('format')(String(k ?? 'ids') as PayloadFormat)}
+          items={FORMATS.map((f) => ({ key: f }))}
+          width="size-3600"
+        >
+          {(i) => <Item key={i.key}>{i.key}</Item>}
+        </Picker>
+        <Flex gap="size-150" wrap>
+          <TextField
+            label="Retry schedule"
+            value={v.retrySchedule}
+            onChange={set('retrySchedule')}
+            width="size-4600"
+            description={`Delays between attempts, comma-separated (e.g. 5s, 5m, 2h). Empty: the app default; "${NO_RETRIES}": no automatic retries`}
+          />
+          <TextField
+            label="Retry jitter"
+            value={v.retryJitter}
+            onChange={set('retryJitter')}
+            width="size-2000"
+            inputMode="decimal"
+            description="0–1; empty: the app default"
+          />
+        </Flex>
+        <TextArea
+          label="Content filter (JSON)"
+          value={v.filter}
+          onChange={set('filter')}
+          width="100%"
+          UNSAFE_className="ceh-code-input"
+          validationState={'error' in filter ? 'invalid' : undefined}
+          errorMessage={'error' in filter ? filter.error : undefined}
+          description='Only events matching every condition are sent, e.g. {"status": ["complete", "closed"], "sku": {"exists": true}}. Empty: every event'
+        />
         <Picker
           label="Auth header"
           selectedKey={v.authType}

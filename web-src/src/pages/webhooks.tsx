@@ -1,5 +1,6 @@
 /**
- * Webhooks: the subscriptions with an active toggle, delivery counters and last error; add/edit
+ * Webhooks: the subscriptions with their options (format, retry, filter), an active toggle,
+ * delivery counters and last error; add/edit
  * (./webhook-form.tsx); the secret shown once after creation or rotation, with a copy button;
  * a test send showing the receiver's answer; delete after confirmation.
  */
@@ -19,6 +20,7 @@ import { ApiError, type AdminApi } from '../api/admin-api'
 import type { Subscription, TestSendResult } from '../api/types'
 import { ErrorNote, when } from '../components/common'
 import { WebhookForm } from './webhook-form'
+import { optionsSummary } from './webhook-options'
 
 type Editing = { mode: 'add' } | { mode: 'edit'; sub: Subscription }
 
@@ -192,6 +194,7 @@ export function Webhooks({ api }: { api: AdminApi }) {
               <th scope="col">URL</th>
               <th scope="col">Events</th>
               <th scope="col">Fields</th>
+              <th scope="col">Options</th>
               <th scope="col">Active</th>
               <th scope="col">Delivered / failed / retrying / dead</th>
               <th scope="col">Last error</th>
@@ -205,6 +208,7 @@ export function Webhooks({ api }: { api: AdminApi }) {
               const st = s.stats
               const test = tests[s.id]
               const fixed = s.source === 'inputs'
+              const opts = optionsSummary(s)
               return (
                 <tr key={s.id} data-id={s.id}>
                   <td>
@@ -214,6 +218,11 @@ export function Webhooks({ api }: { api: AdminApi }) {
                   <td className="ceh-break">{s.url}</td>
                   <td className="ceh-break">{s.eventTypes.join(', ')}</td>
                   <td>{s.fields.join(', ') || '—'}</td>
+                  <td className="ceh-break ceh-options">
+                    <div>{opts.format}</div>
+                    <div>{opts.retry}</div>
+                    <div className="ceh-muted">{opts.filter}</div>
+                  </td>
                   <td>
                     <Switch
                       isSelected={s.active}
@@ -285,7 +294,7 @@ export function Webhooks({ api }: { api: AdminApi }) {
             })}
             {subs && subs.length === 0 && (
               <tr>
-                <td colSpan={8}>No webhooks yet.</td>
+                <td colSpan={9}>No webhooks yet.</td>
               </tr>
             )}
           </tbody>
