@@ -9,6 +9,8 @@
 import type { DeliveryRecord } from '../../actions/lib/delivery-log/delivery-record'
 import type { Freshness, LogSummary } from '../../actions/lib/delivery-log/log-admin'
 import type { ShownSubscription, SubscriptionView } from '../../actions/lib/subscriptions/subscription-admin'
+import type { BulkRetryResult } from '../../actions/lib/delivery-log/log-retry'
+import type { TestSendResult } from '../../actions/lib/subscriptions/test-send'
 import { ApiError, UnreachableError } from './cli-errors'
 
 /** Where the admin API is and how to authenticate to it. */
@@ -55,25 +57,11 @@ export interface ExportPage extends Freshness {
   nextCursor?: string
 }
 
-/** `POST logs/retry` (bulk, by filter): one bounded batch; follow `nextCursor`. */
-export interface BulkRetryPage {
-  retried: number
-  skipped: number
-  failed: number
-  nextCursor?: string
-}
+/** `POST logs/retry` (bulk, by filter): one bounded batch; follow `nextCursor` (the action's own answer type). */
+export type BulkRetryPage = Pick<BulkRetryResult, 'retried' | 'skipped' | 'failed' | 'nextCursor'>
 
-/** `POST subscriptions/{id}/test`: what the receiver answered to a test event. */
-export interface TestSendResult {
-  ok: boolean
-  /** null when nothing answered (connection refused, timeout, URL policy). */
-  status: number | null
-  durationMs: number
-  bodyExcerpt?: string
-  deliveryId?: string
-  error?: string
-  eventType?: string
-}
+/** `POST subscriptions/{id}/test`: what the receiver answered to a test event (the action's own type). */
+export type { TestSendResult }
 
 /** `POST subscriptions` and `POST subscriptions/{id}/rotate-secret`: the secret appears this once. */
 export interface SecretResult {
